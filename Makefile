@@ -1,0 +1,43 @@
+# Musubi — every target a developer or CI needs. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export NODE_OPTIONS := --experimental-vm-modules
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+.PHONY: help
+help: ## list targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+.PHONY: deps
+deps: node_modules/.package-lock.json ## install npm dependencies (npm ci)
+
+.PHONY: build
+build: deps ## type-check and compile every workspace to dist/
+	npx tsc -b
+
+.PHONY: gen
+gen: deps ## regenerate crds/ and docs/api.md from the zod API
+	npx tsc -b operator
+	node operator/dist/gen/main.js
+
+.PHONY: check-gen
+check-gen: gen ## fail when generated files differ from what is committed
+	@git diff --exit-code -- crds docs/api.md || { echo "generated files are stale: run 'make gen' and commit"; exit 1; }
+
+.PHONY: lint
+lint: deps ## eslint + musubi lint over examples/
+	npx eslint .
+	npx tsc -b
+	node operator/dist/cli/main.js lint examples/
+
+.PHONY: controlplane
+controlplane: ## build (or reuse) kube-apiserver, etcd, kwok, helm, kubeconform into ~/.cache/musubi
+	bash e2e/controlplane/build.sh
+
+.PHONY: test
+test: deps controlplane ## everything CI runs: build, gen check, lint, unit + integration tests
+	$(MAKE) check-gen lint
+	npx jest --ci
