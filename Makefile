@@ -41,3 +41,7 @@ controlplane: ## build (or reuse) kube-apiserver, etcd, kwok, helm, kubeconform 
 test: deps controlplane ## everything CI runs: build, gen check, lint, unit + integration tests
 	$(MAKE) check-gen lint
 	npx jest --ci
+
+.PHONY: lint-examples
+lint-examples: build ## validate examples/ offline with musubi lint
+	node operator/dist/cli/main.js lint examples/
