@@ -109,6 +109,7 @@ const cases: [string, string, string[]][] = [
   ['external anchor needs jurisdiction and pinned key shape', anchor('  recognises:\n    - name: eu\n      external:\n        did: did:web:eu.example\n        pinnedKeys:\n          - {kid: k1, kty: EC, crv: P-256, x: abc}\n'), ['case.yaml:16: TrustAnchor/jp: spec.recognises[0]: jurisdiction is required for an external anchor', 'case.yaml:20: TrustAnchor/jp: spec.recognises[0].external.pinnedKeys[0]: EC keys need y']],
   ['bad duration', anchor().replace('    - type: LegalPersonCredential\n', '    - type: LegalPersonCredential\n      validity: 1 year\n'), ['case.yaml:14: TrustAnchor/jp: spec.credentials[0].validity: must be a duration such as "720h"']],
   ['validity below minimum (CEL)', anchor().replace('    - type: LegalPersonCredential\n', '    - type: LegalPersonCredential\n      validity: 30m\n'), ['case.yaml:13: TrustAnchor/jp: spec.credentials[0]: validity must be at least 1h']],
+  ['count that is not a number (compile)', policy('  permissions:\n    - constraints:\n        - leftOperand: count\n          operator: lt\n          value: ten\n'), ['case.yaml:10: Policy/pol: spec.permissions[0].constraints[0].value: count compares with a whole number']],
   ['did:web malformed', participant('  identifiers:\n    - {scheme: jp-corporate-number, value: "1180301018771"}\n  relationships:\n    - {type: recyclerOf, did: "did:key:z6Mk"}\n'), ['case.yaml:12: Participant/p: spec.relationships[0].did: must be a did:web DID']],
 ];
 

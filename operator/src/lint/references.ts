@@ -1,5 +1,6 @@
 import { validateIdentifier } from '@musubi/core/identifiers';
 import type { Connector, Participant, Policy, TrustAnchor } from '../api/v1alpha1/index.js';
+import { compilePolicy } from '../controllers/policy/compile.js';
 import type { FieldProblem } from './schema-check.js';
 
 export type MusubiObject = TrustAnchor | Participant | Connector | Policy;
@@ -80,9 +81,18 @@ export function checkReferences(objects: readonly LocatedObject[]): ReferencePro
           if (!find('Policy', namespace, offer.policyRef.name)) missing(located, ['spec', 'offers', i, 'policyRef', 'name'], 'Policy', namespace, offer.policyRef.name);
         });
         break;
-      case 'Policy':
+      case 'Policy': {
+        // Typing errors (a count that is not a number, gt on a set) only show when compiling.
+        const compiled = compilePolicy(object);
+        if (!compiled.ok) for (const error of compiled.errors) problems.push({ subject: located, path: parsePath(error.path), message: error.message });
         break;
+      }
     }
   }
   return problems;
+}
+
+/** `spec.permissions[0].constraints[1].value` → ['spec', 'permissions', 0, 'constraints', 1, 'value'] */
+function parsePath(path: string): (string | number)[] {
+  return [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]!));
 }

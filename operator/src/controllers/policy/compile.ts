@@ -1,5 +1,5 @@
 import {
-  SET_OPERATORS, checkConstraintTyping, policyDigest,
+  SET_OPERATORS, assembleCompiledPolicy, checkConstraintTyping,
   type AtomicConstraint as CompiledAtomic, type CompiledDuty, type CompiledPolicy, type CompiledRule, type Constraint as CompiledConstraint,
 } from '@musubi/core/policy';
 import type { Policy } from '../../api/v1alpha1/index.js';
@@ -56,21 +56,41 @@ export function compilePolicy(policy: Policy): PolicyCompileResult {
     kind: d.action === 'compensate' ? 'other' : d.action,
   }));
 
-  const withoutDigest = {
+  const content = {
     id: `${policy.metadata.namespace ?? 'default'}/${policy.metadata.name}`,
     generation: Number((policy.metadata as { generation?: number }).generation ?? 0),
     permissions,
     prohibitions,
     obligations,
-    odrl: {},
   };
-  // Typing errors are reported with paths inside the compiled document; map them back onto the spec.
-  for (const problem of checkConstraintTyping({ ...withoutDigest, digest: '' })) {
-    errors.push({ path: `spec.${problem.path}`, message: problem.message });
+  const reported = new Set(errors.map((e) => e.path));
+  for (const problem of checkConstraintTyping(content)) {
+    const path = specPath(problem.path, content);
+    if (!reported.has(path)) errors.push({ path, message: problem.message });
   }
   if (errors.length > 0) return { ok: false, errors };
-  const compiled: CompiledPolicy = { ...withoutDigest, digest: '' };
-  // The generation is left out of the digest: a change to the description alone must not roll connectors.
-  compiled.digest = policyDigest({ ...compiled, generation: 0 });
-  return { ok: true, compiled };
+  // assembleCompiledPolicy leaves the generation out of the digest: a changed description alone must
+  // not roll every connector that uses the policy.
+  return { ok: true, compiled: assembleCompiledPolicy(content) };
+}
+
+/**
+ * Typing problems come with paths inside the compiled document; users edit the Policy, so translate:
+ * a member of a logical constraint is `or[i]`/`xone[i]` there, and the right operand is value/values.
+ */
+export function specPath(compiledPath: string, content: Pick<CompiledPolicy, 'permissions' | 'prohibitions' | 'obligations'>): string {
+  const match = /^(permissions|prohibitions|obligations)\[(\d+)\]\.constraints\[(\d+)\](?:\.constraints\[(\d+)\])?(?:\.(\w+))?$/.exec(compiledPath);
+  if (!match) return `spec.${compiledPath}`;
+  const [, section, rule, index, member, field] = match;
+  const top = content[section as 'permissions'][Number(rule)]?.constraints[Number(index)];
+  let path = `spec.${section}[${rule}].constraints[${index}]`;
+  let atomic = top;
+  if (member !== undefined && top && 'logic' in top) {
+    path += `.${top.logic}[${member}]`;
+    atomic = top.constraints[Number(member)];
+  }
+  if (field === 'rightOperand') {
+    return `${path}.${atomic && !('logic' in atomic) && SET_OPERATORS.includes(atomic.operator) ? 'values' : 'value'}`;
+  }
+  return field ? `${path}.${field}` : path;
 }
