@@ -1,0 +1,6 @@
+// Test support for code built on the runtime: an in-memory API server, a controllable clock, and
+// helpers for integration tests against the real control plane.
+
+export { FakeKubeClient, serverError, type FakeRequest, type FakeVerb } from './fake-kube-client.js';
+export { FakeClock, settle } from './fake-clock.js';
+export { testKubeConfig, testNamespace, eventually } from './test-cluster.js';
