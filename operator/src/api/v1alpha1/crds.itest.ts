@@ -1,53 +1,47 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ApiException, KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
+import { InvalidError, KubeApiError, type KubeObject } from '../../runtime/index.js';
+import { eventually, testNamespace } from '../../runtime/testing/index.js';
+import type { RestKubeClient } from '../../runtime/rest-kube-client.js';
 
 // The generated CRDs against the real kube-apiserver: valid objects are accepted, every CEL rule and
 // schema constraint rejects what it should with the message users will see, immutable fields stay put.
+// (Our own REST client, not client-node's typed one: that serialiser drops CRD schema keys such as
+// `default` and `x-kubernetes-validations` it does not model.)
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
-const kc = new KubeConfig();
-kc.loadFromFile(process.env.MUSUBI_TEST_KUBECONFIG ?? '');
-const api = KubernetesObjectApi.makeApiClient(kc);
-const namespace = `crds-${process.pid}`;
+let client: RestKubeClient;
+let namespace: string;
+let cleanup: () => Promise<void>;
 
-function yamlDocs(file: string): KubernetesObject[] {
-  return parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJS() as KubernetesObject).filter((o) => o && o.kind);
+function yamlDocs(file: string): KubeObject[] {
+  return parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJS() as KubeObject).filter((o) => o && o.kind);
 }
 
-async function apply<T extends KubernetesObject>(obj: T): Promise<T> {
-  return api.patch(obj, undefined, undefined, 'musubi-test', true, PatchStrategy.ServerSideApply);
-}
+// Objects are declared before the namespace exists (test.each tables), so it is filled in here.
+const inTestNamespace = <T extends KubeObject>(obj: T): T => ({ ...obj, metadata: { ...obj.metadata, namespace: obj.kind === 'CustomResourceDefinition' ? undefined : namespace } });
+const apply = <T extends KubeObject>(obj: T): Promise<T> => client.apply(inTestNamespace(obj));
 
-async function rejection(obj: KubernetesObject): Promise<string> {
+async function rejection(obj: KubeObject): Promise<string> {
   try {
-    await api.create(obj);
+    await client.create(inTestNamespace(obj));
   } catch (err) {
-    if (err instanceof ApiException) {
-      expect(err.code).toBe(422);
-      return String((JSON.parse(String(err.body)) as { message: string }).message);
-    }
-    throw err;
+    expect(err).toBeInstanceOf(InvalidError);
+    return (err as InvalidError).message + ' ' + JSON.stringify((err as InvalidError).status ?? {});
   }
   throw new Error(`${obj.kind}/${obj.metadata?.name} was accepted but should have been rejected`);
 }
 
 async function waitEstablished(name: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  let last = '';
-  while (Date.now() < deadline) {
-    const crd = await api.read({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name } }) as KubernetesObject & { status?: { conditions?: { type: string; status: string; message?: string }[] } };
-    const conditions = crd.status?.conditions ?? [];
-    if (conditions.some((c) => c.type === 'Established' && c.status === 'True')) return;
-    last = JSON.stringify(conditions);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`CRD ${name} not Established within 30s; last conditions: ${last}`);
+  await eventually(`CRD ${name} Established`, async () => {
+    const crd = await client.get<KubeObject & { status?: { conditions?: { type: string; status: string }[] } }>({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name });
+    return crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ? true : undefined;
+  }, 30_000);
 }
 
-const base = (kind: string, name: string, spec: unknown): KubernetesObject & { spec: unknown } => ({ apiVersion: 'musubi.dev/v1alpha1', kind, metadata: { name, namespace }, spec });
+const base = (kind: string, name: string, spec: unknown): KubeObject & { spec: unknown } => ({ apiVersion: 'musubi.dev/v1alpha1', kind, metadata: { name }, spec });
 const anchorSpec = {
   framework: 'Japan', jurisdiction: 'JP', identifierSchemes: ['jp-corporate-number'],
   dataSource: { name: 'NTA', configMap: { name: 'reg', key: 'r.yaml' } },
@@ -55,18 +49,16 @@ const anchorSpec = {
 };
 
 beforeAll(async () => {
+  ({ client, namespace, cleanup } = await testNamespace('crds'));
   for (const file of readdirSync(join(repo, 'crds')).filter((f) => f.endsWith('.yaml'))) {
     for (const crd of yamlDocs(join(repo, 'crds', file))) {
       await apply(crd);
       await waitEstablished(crd.metadata!.name!);
     }
   }
-  await apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
 }, 60_000);
 
-afterAll(async () => {
-  await api.delete({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }).catch(() => undefined);
-});
+afterAll(async () => cleanup?.());
 
 test('every Musubi object in examples/ is accepted as written', async () => {
   const dir = join(repo, 'examples', 'cross-border-pcf');
@@ -80,7 +72,7 @@ test('every Musubi object in examples/ is accepted as written', async () => {
 });
 
 test('defaults are applied by the API server', async () => {
-  const created = await apply(base('TrustAnchor', 'defaults', anchorSpec)) as KubernetesObject & { spec: { keyAlgorithm: string; credentials: { validity: string; format: string }[]; replicas: number } };
+  const created = await apply(base('TrustAnchor', 'defaults', anchorSpec)) as KubeObject & { spec: { keyAlgorithm: string; credentials: { validity: string; format: string }[]; replicas: number } };
   expect(created.spec.keyAlgorithm).toBe('Ed25519');
   expect(created.spec.credentials[0]).toEqual(expect.objectContaining({ validity: '8760h', format: 'vc+jwt' }));
   expect(created.spec.replicas).toBe(1);
@@ -116,10 +108,10 @@ test('immutable fields cannot change, and the stored object is untouched', async
     } catch (err) {
       caught = err;
     }
-    expect(caught).toBeInstanceOf(ApiException);
-    expect(String((caught as ApiException<string>).body)).toContain(message);
+    expect(caught).toBeInstanceOf(KubeApiError);
+    expect((caught as KubeApiError).message + JSON.stringify((caught as KubeApiError).status ?? {})).toContain(message);
   }
-  const stored = await api.read({ apiVersion: 'musubi.dev/v1alpha1', kind: 'TrustAnchor', metadata: { name: 'immutable', namespace } }) as KubernetesObject & { spec: { jurisdiction: string; keyAlgorithm: string } };
+  const stored = await client.get<KubeObject & { spec: { jurisdiction: string; keyAlgorithm: string } }>({ apiVersion: 'musubi.dev/v1alpha1', kind: 'TrustAnchor', namespace, name: 'immutable' });
   expect(stored.spec.jurisdiction).toBe('JP');
   expect(stored.spec.keyAlgorithm).toBe('Ed25519');
 });
