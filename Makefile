@@ -40,7 +40,7 @@ controlplane: ## build (or reuse) kube-apiserver, etcd, kwok, helm, kubeconform 
 .PHONY: test
 test: deps controlplane ## everything CI runs: build, gen check, lint, unit + integration tests
 	$(MAKE) check-gen lint
-	npx jest --ci
+	npx jest --ci --watchman=false
 
 .PHONY: lint-examples
 lint-examples: build ## validate examples/ offline with musubi lint

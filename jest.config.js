@@ -9,6 +9,7 @@ const shared = {
     '^@musubi/core/(.*)$': '<rootDir>/packages/core/src/$1/index.ts',
     '^@musubi/operator/(.*)$': '<rootDir>/operator/src/$1/index.ts',
     '^@musubi/connector/(.*)$': '<rootDir>/connector-image/src/$1/index.ts',
+    '^@musubi/trust-services/(.*)$': '<rootDir>/trust-services/src/$1/index.ts',
     '^@musubi/e2e/(.*)$': '<rootDir>/e2e/src/$1/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
