@@ -18,6 +18,8 @@ const shared = {
 };
 
 export default {
+  // watchman hangs on these machines; the node crawler is fast enough for this repo.
+  watchman: false,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/**/src/**/*.test.ts'] },
     {
