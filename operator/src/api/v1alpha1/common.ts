@@ -132,3 +132,16 @@ export const ObjectMeta = z
 
 /** CEL rule: a field can be set once and never changed. */
 export const immutable = (what: string) => ({ rule: 'self == oldSelf', message: `${what} is immutable: create a new object to change it` });
+
+/** The envelope every Musubi kind shares: apiVersion, kind, metadata, spec and an optional status. */
+export function customResource<K extends string, Spec extends z.ZodType, Status extends z.ZodType>(kind: K, spec: Spec, status: Status, description: string) {
+  return z
+    .strictObject({
+      apiVersion: z.literal(API_VERSION).describe('API version.'),
+      kind: z.literal(kind).describe('Kind.'),
+      metadata: ObjectMeta,
+      spec,
+      status: status.optional(),
+    })
+    .describe(description);
+}

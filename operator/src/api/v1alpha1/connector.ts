@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  ConfigMapKeySelector, LocalObjectReference, ObjectMeta, ResourceRequirements, SecretKeySelector, httpsUrl, statusBase,
+  ConfigMapKeySelector, LocalObjectReference, customResource, ResourceRequirements, SecretKeySelector, httpsUrl, statusBase,
 } from './common.js';
 
 export const Dataset = z
@@ -97,15 +97,7 @@ export const ConnectorStatus = z
   })
   .describe('Observed state of the Connector.');
 
-export const Connector = z
-  .strictObject({
-    apiVersion: z.literal('musubi.dev/v1alpha1').describe('API version.'),
-    kind: z.literal('Connector').describe('Kind.'),
-    metadata: ObjectMeta,
-    spec: ConnectorSpec,
-    status: ConnectorStatus.optional(),
-  })
-  .describe('Connector is a Dataspace Protocol connector that publishes a participant\'s offers and enforces their policies.');
+export const Connector = customResource('Connector', ConnectorSpec, ConnectorStatus, 'Connector is a Dataspace Protocol connector that publishes a participant\'s offers and enforces their policies.');
 
 export type Connector = z.infer<typeof Connector>;
 export type ConnectorSpec = z.infer<typeof ConnectorSpec>;

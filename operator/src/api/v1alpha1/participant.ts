@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { IDENTIFIER_SCHEMES } from '@musubi/core/identifiers';
 import { CREDENTIAL_TYPES, RELATIONSHIP_TYPES } from '@musubi/core/vocabulary';
-import { ObjectMeta, ObjectReference, ResourceRequirements, countryCode, didWeb, dnsLabel, duration, httpsUrl, immutable, statusBase } from './common.js';
+import { ObjectReference, ResourceRequirements, countryCode, didWeb, dnsLabel, duration, httpsUrl, immutable, customResource, statusBase } from './common.js';
 
 export const Identifier = z
   .strictObject({
@@ -96,15 +96,7 @@ export const ParticipantStatus = z
   })
   .describe('Observed state of the Participant.');
 
-export const Participant = z
-  .strictObject({
-    apiVersion: z.literal('musubi.dev/v1alpha1').describe('API version.'),
-    kind: z.literal('Participant').describe('Kind.'),
-    metadata: ObjectMeta,
-    spec: ParticipantSpec,
-    status: ParticipantStatus.optional(),
-  })
-  .describe('Participant is a company in the dataspace: its verified identity, wallet, employees and relationships.');
+export const Participant = customResource('Participant', ParticipantSpec, ParticipantStatus, 'Participant is a company in the dataspace: its verified identity, wallet, employees and relationships.');
 
 export type Participant = z.infer<typeof Participant>;
 export type ParticipantSpec = z.infer<typeof ParticipantSpec>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CONSTRAINT_OPERATORS, LEFT_OPERANDS } from '@musubi/core/policy';
 import { POLICY_ACTIONS } from '@musubi/core/vocabulary';
-import { ObjectMeta, statusBase } from './common.js';
+import { customResource, statusBase } from './common.js';
 
 const SET_OPERATOR_RULE = "self.operator in ['isAnyOf', 'isAllOf', 'isNoneOf'] ? (has(self.values) && !has(self.value)) : (has(self.value) && !has(self.values))";
 const SET_OPERATOR_MESSAGE = 'isAnyOf, isAllOf and isNoneOf take a list in values; every other operator takes a single value';
@@ -76,15 +76,7 @@ export const PolicyStatus = z
   })
   .describe('Observed state of the Policy.');
 
-export const Policy = z
-  .strictObject({
-    apiVersion: z.literal('musubi.dev/v1alpha1').describe('API version.'),
-    kind: z.literal('Policy').describe('Kind.'),
-    metadata: ObjectMeta,
-    spec: PolicySpec,
-    status: PolicyStatus.optional(),
-  })
-  .describe('Policy is an ODRL usage policy a provider\'s connector enforces at the edge.');
+export const Policy = customResource('Policy', PolicySpec, PolicyStatus, 'Policy is an ODRL usage policy a provider\'s connector enforces at the edge.');
 
 export type Policy = z.infer<typeof Policy>;
 export type PolicySpec = z.infer<typeof PolicySpec>;

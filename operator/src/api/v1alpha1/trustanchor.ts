@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { IDENTIFIER_SCHEMES } from '@musubi/core/identifiers';
 import { CREDENTIAL_FORMATS, CREDENTIAL_TYPES, KEY_ALGORITHMS, TRUST_FRAMEWORKS } from '@musubi/core/vocabulary';
 import {
-  ConfigMapKeySelector, ObjectMeta, ObjectReference, ResourceRequirements, SecretKeySelector, didWeb, dnsLabel,
-  duration, httpsUrl, immutable, statusBase,
+  ConfigMapKeySelector, ObjectReference, ResourceRequirements, SecretKeySelector, didWeb, dnsLabel,
+  customResource, duration, httpsUrl, immutable, statusBase,
 } from './common.js';
 
 const IdentifierScheme = z.enum(IDENTIFIER_SCHEMES).describe('An identifier scheme, e.g. jp-corporate-number, eu-vat, lei, eori.');
@@ -131,15 +131,7 @@ export const TrustAnchorStatus = z
   })
   .describe('Observed state of the TrustAnchor.');
 
-export const TrustAnchor = z
-  .strictObject({
-    apiVersion: z.literal('musubi.dev/v1alpha1').describe('API version.'),
-    kind: z.literal('TrustAnchor').describe('Kind.'),
-    metadata: ObjectMeta,
-    spec: TrustAnchorSpec,
-    status: TrustAnchorStatus.optional(),
-  })
-  .describe('TrustAnchor is a national or sectoral trust anchor: it verifies company identifiers against a trusted data source, issues Verifiable Credentials and recognises other anchors.');
+export const TrustAnchor = customResource('TrustAnchor', TrustAnchorSpec, TrustAnchorStatus, 'TrustAnchor is a national or sectoral trust anchor: it verifies company identifiers against a trusted data source, issues Verifiable Credentials and recognises other anchors.');
 
 export type TrustAnchor = z.infer<typeof TrustAnchor>;
 export type TrustAnchorSpec = z.infer<typeof TrustAnchorSpec>;
