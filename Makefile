@@ -35,12 +35,25 @@ lint: deps ## eslint + musubi lint over examples/
 
 .PHONY: controlplane
 controlplane: ## build (or reuse) kube-apiserver, etcd, kwok, helm, kubeconform into ~/.cache/musubi
-	bash e2e/controlplane/build.sh
+	@bash e2e/controlplane/build.sh >/dev/null
+
+.PHONY: up
+up: build controlplane ## start the local control plane in the background (kubeconfig in .musubi/kubeconfig)
+	@node e2e/dist/cli/up.js
+
+.PHONY: down
+down: ## stop the local control plane started by make up
+	@node e2e/dist/cli/down.js
 
 .PHONY: test
 test: deps controlplane ## everything CI runs: build, gen check, lint, unit + integration tests
 	$(MAKE) check-gen lint
 	npx jest --ci --watchman=false
+
+.PHONY: bench
+bench: build ## benchmarks, printed with units (trust throughput vs raw Ed25519; rack share recompute for 10k nodes)
+	node packages/core/dist/trust/bench.js
+	node operator/dist/placement/bench.js
 
 .PHONY: lint-examples
 lint-examples: build ## validate examples/ offline with musubi lint

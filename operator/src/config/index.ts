@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parse } from 'yaml';
+import { PlacementConfig } from '../placement/config.js';
 
 // The operator's own configuration: a YAML file (path in MUSUBI_OPERATOR_CONFIG) validated here, so a
 // typo stops the operator at start with the field named instead of misbehaving later.
@@ -8,6 +9,8 @@ import { parse } from 'yaml';
 export const OperatorConfig = z.strictObject({
   namespace: z.string().default('musubi-system').describe('Namespace the operator runs in (leases, events about itself).'),
   clusterDomain: z.string().default('cluster.local').describe('DNS domain of the cluster, for in-cluster service URLs.'),
+  dataspace: z.string().min(1).max(256).default('musubi').describe('Id of the dataspace the cluster runs, stated in DataspaceMembershipCredentials (policies match it with membership).'),
+  issuerTimeoutSeconds: z.number().int().min(1).max(120).default(10).describe('How long the operator waits for an issuer to answer a credential request.'),
   images: z.strictObject({
     issuer: z.string().default('ghcr.io/musubi-dev/musubi-trust:0.1.0').describe('Image of the VC issuer a TrustAnchor runs.'),
     wallet: z.string().default('ghcr.io/musubi-dev/musubi-trust:0.1.0').describe('Image of the participant wallet.'),
@@ -24,6 +27,7 @@ export const OperatorConfig = z.strictObject({
   metricsAddress: z.string().default('0.0.0.0:8080').describe('host:port of /metrics.'),
   healthAddress: z.string().default('0.0.0.0:8081').describe('host:port of /healthz and /readyz.'),
   workers: z.number().int().min(1).max(64).default(4).describe('Concurrent reconciles per controller.'),
+  placement: PlacementConfig.prefault({}).describe('ORv3 rack topology and power model (docs/placement.md).'),
 });
 export type OperatorConfig = z.infer<typeof OperatorConfig>;
 
