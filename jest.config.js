@@ -26,8 +26,8 @@ export default {
       ...shared,
       displayName: 'integration',
       testMatch: ['<rootDir>/**/src/**/*.itest.ts', '<rootDir>/e2e/**/*.e2e.ts'],
-      globalSetup: '<rootDir>/e2e/src/controlplane/jest-global-setup.ts',
-      globalTeardown: '<rootDir>/e2e/src/controlplane/jest-global-teardown.ts',
+      globalSetup: '<rootDir>/e2e/jest/global-setup.js',
+      globalTeardown: '<rootDir>/e2e/jest/global-teardown.js',
     },
   ],
 };

@@ -59,5 +59,5 @@ describe('Informer against the API server', () => {
     } finally {
       await informer.stop();
     }
-  });
+  }, 40_000);
 });
