@@ -1,0 +1,1 @@
+export { buildCatalog, buildDataset, dataService } from './catalog.js';

@@ -1,0 +1,1 @@
+export { startConnector, type ConnectorOptions, type Endpoint, type RunningConnector } from './connector.js';

@@ -1,0 +1,1 @@
+export { OutboxDispatcher, backoffMs, type DeliverySettings } from './dispatcher.js';

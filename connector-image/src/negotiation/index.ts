@@ -1,0 +1,5 @@
+// Contract negotiation: the DSP state machine and both roles' handling of its messages.
+export * from './states.js';
+export { Negotiations, type StartNegotiation } from './service.js';
+export { ProviderNegotiationActions, policyDrivenReactions, type ProviderNegotiationReactions, type ProviderReactionInput } from './provider.js';
+export { agreementProblems } from './consumer.js';

@@ -1,0 +1,2 @@
+export { isLoopbackAddress, isSpecialPurposeAddress } from './address-guard.js';
+export { OutboundFailed, OutboundRefused, checkOutboundDestination, checkOutboundUrl, sendOutbound, type OutboundPolicy, type OutboundRequest, type OutboundResponse } from './outbound-http.js';

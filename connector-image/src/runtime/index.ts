@@ -1,0 +1,3 @@
+export { transact, nowIso, type AfterCommit, type ConnectorContext, type DataPlaneSettings, type WireObserver } from './context.js';
+export { reply, type Reply } from './reply.js';
+export { ManagementConflict, ProcessNotFound, ProtocolRefusal } from './errors.js';
