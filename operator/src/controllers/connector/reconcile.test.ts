@@ -1,0 +1,238 @@
+import type { KubeObject } from '../../runtime/index.js';
+import { FakeKubeClient } from '../../runtime/testing/index.js';
+import { setupPolicyController } from '../policy/policy.controller.js';
+import { CONFIG_MAP, CONNECTOR, DEPLOYMENT, PARTICIPANT, POD_DISRUPTION_BUDGET, POLICY, SECRET, SERVICE } from '../shared/kinds.js';
+import { markDeploymentAvailable, readyOf, startTestOperator, type TestOperator } from '../shared/test-operator.js';
+import { setupConnectorController } from './controller.js';
+import { anchorObject, connectorObject, NS, participantObject, pcfData, policyObject, readyParticipantStatus, trustListConfigMap } from './fixtures.js';
+import { CONFIG_HASH_ANNOTATION } from './render.js';
+
+type ConnectorStatus = { configHash?: string; offers?: number; did?: string; observedGeneration?: number; conditions?: Array<{ type: string; status: string; reason: string; message: string }> };
+
+let op: TestOperator;
+let controller: ReturnType<typeof setupConnectorController>;
+
+async function start(client = new FakeKubeClient()) {
+  op = await startTestOperator((manager, context) => {
+    setupPolicyController(manager, context);
+    controller = setupConnectorController(manager, context);
+  }, { client });
+  return op;
+}
+afterEach(() => op.stop());
+
+async function seedWorld(client: FakeKubeClient, options: { participant?: boolean } = {}) {
+  client.seed(anchorObject);
+  client.seed(trustListConfigMap);
+  client.seed(pcfData);
+  await client.create(policyObject);
+  if (options.participant ?? true) await createReadyParticipant(client);
+}
+
+async function createReadyParticipant(client: FakeKubeClient, spec: Record<string, unknown> = {}, status: Record<string, unknown> = readyParticipantStatus) {
+  const created = await client.create(participantObject(spec));
+  await client.updateStatus({ ...created, status });
+}
+
+const getConnector = () => op.get(CONNECTOR, NS, 'jp-manufacturer');
+const statusOf = async () => (await getConnector())?.status as ConnectorStatus | undefined;
+const conditionOf = async (type: string) => (await statusOf())?.conditions?.find((c) => c.type === type);
+const deployment = (ns = NS) => op.get(DEPLOYMENT, ns, 'jp-manufacturer-connector');
+const podHash = async (ns = NS) => ((await deployment(ns))?.spec as { template: { metadata: { annotations: Record<string, string> } } } | undefined)?.template.metadata.annotations[CONFIG_HASH_ANNOTATION];
+
+async function untilReady(reason = 'Ready') {
+  return op.until(`connector Ready reason ${reason}`, async () => (readyOf(await getConnector())?.reason === reason ? getConnector() : undefined));
+}
+
+test('create → configuration, workload and status; Ready once the Deployment is available', async () => {
+  await start();
+  await seedWorld(op.client);
+  await op.client.create(connectorObject());
+  await untilReady('DeploymentProgressing');
+  const status = (await statusOf())!;
+  expect(status).toEqual(expect.objectContaining({ offers: 1, did: 'did:web:wallet.jp-manufacturer.dataspace.svc', observedGeneration: 1, endpoint: 'https://dsp.jp-manufacturer.dataspace.svc/api/dsp' }));
+  expect(await podHash()).toBe(status.configHash);
+  for (const [type, name] of [[SERVICE, 'jp-manufacturer-connector'], [CONFIG_MAP, 'jp-manufacturer-connector-config'], [SECRET, 'jp-manufacturer-connector-sources']] as const) {
+    const child = await op.get(type, NS, name);
+    expect(child?.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'Connector', name: 'jp-manufacturer', controller: true })]);
+  }
+  const sources = (await op.get(SECRET, NS, 'jp-manufacturer-connector-sources'))!.data as Record<string, string>;
+  expect(Object.values(sources).map((v) => Buffer.from(v, 'base64').toString())).toEqual([(pcfData.data as Record<string, string>)['pcf.json']]);
+  const config = JSON.parse(((await op.get(CONFIG_MAP, NS, 'jp-manufacturer-connector-config'))!.data as Record<string, string>)['connector.json']!);
+  expect(config.trust.anchors[0].did).toBe('did:web:jp-anchor.dataspace.svc');
+
+  await markDeploymentAvailable(op.client, NS, 'jp-manufacturer-connector');
+  await untilReady('Ready');
+  expect((await statusOf())?.conditions?.map((c) => `${c.type}=${c.status}`)).toEqual([
+    'Ready=True', 'ParticipantReady=True', 'PoliciesReady=True', 'TrustAnchorResolved=True', 'DataSourcesReady=True', 'DeploymentAvailable=True',
+  ]);
+  expect(await op.events('ConfigurationRendered')).toHaveLength(1);
+});
+
+test('a policy change or a new participant credential rolls the pods; a re-reconcile changes nothing', async () => {
+  await start();
+  await seedWorld(op.client);
+  await op.client.create(connectorObject());
+  await untilReady('DeploymentProgressing');
+  const first = (await statusOf())!.configHash!;
+
+  // Steady state: no writes at all on another reconcile.
+  const versions = async () => (await Promise.all([deployment(), op.get(SERVICE, NS, 'jp-manufacturer-connector'), getConnector()])).map((o) => o?.metadata.resourceVersion);
+  const before = await versions();
+  await op.reconcileNow(controller, `${NS}/jp-manufacturer`);
+  expect(await versions()).toEqual(before);
+
+  const policy = (await op.get(POLICY, NS, 'pcf-recyclers-only'))!;
+  await op.client.update({ ...policy, spec: { permissions: [{ action: 'use', constraints: [{ leftOperand: 'relationship', operator: 'eq', value: 'supplierOf' }] }] } });
+  const second = await op.until('hash after policy change', async () => {
+    const hash = (await statusOf())?.configHash;
+    return hash && hash !== first ? hash : undefined;
+  });
+  expect(await podHash()).toBe(second);
+
+  const participant = (await op.get(PARTICIPANT, NS, 'jp-manufacturer'))!;
+  const renewed = [{ ...readyParticipantStatus.credentials[0], id: 'urn:uuid:2', expiresAt: '2028-01-01T00:00:00Z' }];
+  await op.client.updateStatus({ ...participant, status: { ...readyParticipantStatus, credentials: renewed } });
+  const third = await op.until('hash after credential renewal', async () => {
+    const hash = (await statusOf())?.configHash;
+    return hash && hash !== second ? hash : undefined;
+  });
+  expect(await podHash()).toBe(third);
+});
+
+test('a spec change updates the children and observedGeneration follows', async () => {
+  await start();
+  await seedWorld(op.client);
+  await op.client.create(connectorObject());
+  await untilReady('DeploymentProgressing');
+  const live = (await getConnector())!;
+  await op.client.update({ ...live, spec: { ...(live.spec as object), image: 'registry.example/connector:2' } });
+  await op.until('image updated', async () => {
+    const containers = ((await deployment())?.spec as { template: { spec: { containers: Array<{ image: string }> } } }).template.spec.containers;
+    return containers[0]?.image === 'registry.example/connector:2' ? true : undefined;
+  });
+  await op.until('observedGeneration 2', async () => ((await statusOf())?.observedGeneration === 2 && readyOf(await getConnector())?.observedGeneration === 2 ? true : undefined));
+});
+
+test('deleted and edited children are restored', async () => {
+  await start();
+  await seedWorld(op.client);
+  await op.client.create(connectorObject());
+  await untilReady('DeploymentProgressing');
+  await op.client.delete({ ...SERVICE, namespace: NS, name: 'jp-manufacturer-connector' });
+  await op.until('Service restored', () => op.get(SERVICE, NS, 'jp-manufacturer-connector'));
+  const d = (await deployment())!;
+  await op.client.update({ ...d, spec: { ...(d.spec as object), replicas: 5 } });
+  await op.until('replicas restored', async () => (((await deployment())?.spec as { replicas: number }).replicas === 1 ? true : undefined));
+});
+
+test('dangling references: Ready=False naming the missing object, recovering when it appears', async () => {
+  await start();
+  await seedWorld(op.client, { participant: false });
+  await op.client.create(connectorObject({ offers: [...(connectorObject().spec as { offers: unknown[] }).offers, {
+    assetId: 'second', dataset: { title: 'Second' }, source: { configMap: { name: 'pcf-data', key: 'pcf.json' } }, policyRef: { name: 'not-yet' },
+  }] }));
+  const notFound = await untilReady('ParticipantNotFound');
+  expect(readyOf(notFound)?.message).toContain('Participant dataspace/jp-manufacturer (spec.participantRef.name) does not exist');
+  expect((await conditionOf('PoliciesReady'))?.message).toContain('Policy dataspace/not-yet (spec.offers[1].policyRef.name) does not exist');
+  expect((await conditionOf('PoliciesReady'))?.message).toContain('not published until their policy compiles: second');
+  expect(await deployment()).toBeUndefined();
+
+  await createReadyParticipant(op.client);
+  await untilReady('PolicyNotFound');
+  expect((await statusOf())?.offers).toBe(1);
+
+  await op.client.create({ ...policyObject, metadata: { name: 'not-yet', namespace: NS } });
+  await untilReady('DeploymentProgressing');
+  expect((await statusOf())?.offers).toBe(2);
+});
+
+test('an invalid policy or a participant that is not Ready keeps the connector not Ready, saying why', async () => {
+  await start();
+  await seedWorld(op.client, { participant: false });
+  await createReadyParticipant(op.client, {}, { conditions: [{ type: 'Ready', status: 'False', reason: 'IssuerUnavailable', message: 'the issuer at http://x did not answer', lastTransitionTime: '2026-01-01T00:00:00Z' }] });
+  await op.client.create(connectorObject());
+  const notReady = await untilReady('ParticipantNotReady');
+  expect(readyOf(notReady)?.message).toContain('IssuerUnavailable');
+  // The workload is deployed meanwhile, so it is up as soon as the participant is.
+  expect(await deployment()).toBeDefined();
+
+  const participant = (await op.get(PARTICIPANT, NS, 'jp-manufacturer'))!;
+  await op.client.updateStatus({ ...participant, status: readyParticipantStatus });
+  await untilReady('DeploymentProgressing');
+  const policy = (await op.get(POLICY, NS, 'pcf-recyclers-only'))!;
+  await op.client.update({ ...policy, spec: { permissions: [{ action: 'use', constraints: [{ leftOperand: 'count', operator: 'lt', value: 'many' }] }] } });
+  const invalid = await untilReady('PolicyInvalid');
+  expect(readyOf(invalid)?.message).toContain('Policy pcf-recyclers-only is not valid');
+  // Still published under the last valid version.
+  expect((await statusOf())?.offers).toBe(1);
+});
+
+test('a missing source ConfigMap is named with its field path', async () => {
+  await start();
+  await seedWorld(op.client);
+  await op.client.create(connectorObject({ offers: [{ ...(connectorObject().spec as { offers: Array<Record<string, unknown>> }).offers[0], source: { configMap: { name: 'absent', key: 'x.json' } } }] }));
+  const missing = await untilReady('DataSourceNotFound');
+  expect(readyOf(missing)?.message).toContain('ConfigMap dataspace/absent does not exist (spec.offers[0].source.configMap)');
+});
+
+test('the management token is generated once and survives reconciles and an operator restart', async () => {
+  const client = new FakeKubeClient();
+  await start(client);
+  await seedWorld(client);
+  await client.create(connectorObject());
+  const secret = await op.until('token Secret', () => op.get(SECRET, NS, 'jp-manufacturer-connector-management'));
+  const token = (secret.data as Record<string, string>).token;
+  expect(Buffer.from(token!, 'base64').toString()).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  await op.reconcileNow(controller, `${NS}/jp-manufacturer`);
+  await op.stop();
+
+  await start(client);
+  await op.reconcileNow(controller, `${NS}/jp-manufacturer`);
+  const after = (await op.get(SECRET, NS, 'jp-manufacturer-connector-management'))!;
+  expect((after.data as Record<string, string>).token).toBe(token);
+  expect(after.metadata.resourceVersion).toBe(secret.metadata.resourceVersion);
+  expect(client.count('create', 'Secret')).toBe(1);
+  expect(await op.events('ManagementTokenCreated')).toHaveLength(1);
+});
+
+test('more than one replica gets a PodDisruptionBudget, which goes again with one replica', async () => {
+  await start();
+  await seedWorld(op.client);
+  op.client.seed({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'connector-db', namespace: NS }, data: { host: 'ZGI=', port: 'NTQzMg==', database: 'Yw==', user: 'dQ==', password: 'cA==' } });
+  await op.client.create(connectorObject({ replicas: 2, persistence: { postgres: { secretRef: { name: 'connector-db' } } } }));
+  await op.until('PDB', () => op.get(POD_DISRUPTION_BUDGET, NS, 'jp-manufacturer-connector'));
+  const live = (await getConnector())!;
+  await op.client.update({ ...live, spec: { ...(live.spec as object), replicas: 1 } });
+  await op.until('PDB removed', async () => ((await op.get(POD_DISRUPTION_BUDGET, NS, 'jp-manufacturer-connector')) ? undefined : true));
+});
+
+test('a managed tenant: children in the tenant namespace with owner labels, removed by the finalizer', async () => {
+  await start();
+  await seedWorld(op.client, { participant: false });
+  await createReadyParticipant(op.client, { tenant: { mode: 'Managed', namespace: 'musubi-jp-manufacturer' }, wallet: {} }, { ...readyParticipantStatus, tenantNamespace: 'musubi-jp-manufacturer' });
+  await op.client.create(connectorObject());
+  const tenant = 'musubi-jp-manufacturer';
+  const d = await op.until('deployment in tenant namespace', () => deployment(tenant));
+  expect(d.metadata.ownerReferences).toBeUndefined();
+  expect(d.metadata.labels).toEqual(expect.objectContaining({ 'musubi.dev/owner-kind': 'Connector', 'musubi.dev/owner-name': 'jp-manufacturer', 'musubi.dev/owner-namespace': NS }));
+  expect((await statusOf())?.did).toBe('did:web:jp-manufacturer-wallet.musubi-jp-manufacturer.svc.cluster.local');
+  expect((await getConnector())?.metadata.finalizers).toEqual(['musubi.dev/connector-cleanup']);
+
+  await op.client.delete({ ...CONNECTOR, namespace: NS, name: 'jp-manufacturer' });
+  await op.until('connector gone', async () => ((await getConnector()) ? undefined : true));
+  for (const kind of ['Deployment', 'Service', 'ConfigMap', 'Secret', 'PersistentVolumeClaim', 'ServiceAccount', 'NetworkPolicy']) {
+    const left = (await op.client.list({ apiVersion: kind === 'Deployment' ? 'apps/v1' : kind === 'NetworkPolicy' ? 'networking.k8s.io/v1' : 'v1', kind }, { namespace: tenant })).items;
+    expect(left.map((o: KubeObject) => o.metadata.name)).toEqual([]);
+  }
+});
+
+test('a tenant namespace not set up yet holds the deployment back', async () => {
+  await start();
+  await seedWorld(op.client, { participant: false });
+  await createReadyParticipant(op.client, { tenant: { mode: 'Managed' } }, readyParticipantStatus);
+  await op.client.create(connectorObject());
+  const waiting = await untilReady('TenantNamespacePending');
+  expect(readyOf(waiting)?.message).toContain('musubi-jp-manufacturer');
+  expect(await deployment('musubi-jp-manufacturer')).toBeUndefined();
+});

@@ -1,0 +1,250 @@
+import { OperatorConfig } from './config/index.js';
+import { buildOperator } from './main.js';
+import { priorityClassManifests } from './placement/index.js';
+import { HttpIssuerClient } from './controllers/shared/issuer-client.js';
+import { CONFIG_MAP, CONNECTOR, DEPLOYMENT, NAMESPACE, PARTICIPANT, POLICY, SECRET, SERVICE, SERVICE_ACCOUNT, TRUST_ANCHOR } from './controllers/shared/kinds.js';
+import { TestIssuer } from './controllers/shared/test-issuer.js';
+import { createJsonLogger, ignoreNotFound, isAlreadyExists, ownerLabels, type KubeObject, type Manager, type ResourceType } from './runtime/index.js';
+import type { RestKubeClient } from './runtime/rest-kube-client.js';
+import { eventually, testNamespace } from './runtime/testing/index.js';
+
+// The operator against the real control plane: kube-apiserver with the Musubi CRDs, the scheduler,
+// kube-controller-manager and kwok (which runs the pods on simulated nodes). The issuers' HTTP API is
+// served in-process by TestIssuer (kwok's pods run no code), reading the keys the operator stored in
+// Secrets; everything else — server-side apply, owner references, garbage collection, finalizers,
+// Deployments becoming available — is the real thing.
+
+const READY_TIMEOUT_MS = 90_000;
+let client: RestKubeClient;
+let ns: string;
+let cleanupNamespace: () => Promise<void>;
+let issuer: TestIssuer;
+let operator: Manager | undefined;
+const nodes: string[] = [];
+
+const api = 'musubi.dev/v1alpha1';
+const tenant = () => `${ns}-recycler`;
+
+function manifests(): KubeObject[] {
+  const anchor = (name: string, jp: boolean, recognises: string): KubeObject => ({
+    apiVersion: api, kind: 'TrustAnchor', metadata: { name, namespace: ns },
+    spec: {
+      framework: jp ? 'Japan' : 'EU', jurisdiction: jp ? 'JP' : 'EU', identifierSchemes: [jp ? 'jp-corporate-number' : 'eu-vat'],
+      dataSource: { name: 'registry mirror', configMap: { name: 'registry', key: 'registry.yaml' } },
+      credentials: [{ type: 'LegalPersonCredential', validity: '8760h' }, { type: 'DataspaceMembershipCredential', validity: '8760h' }],
+      publicURL: `https://${name}.${ns}.svc`,
+      recognises: [{ name: recognises, anchorRef: { name: recognises === 'eu' ? 'eu-anchor' : 'jp-anchor' }, maxStaleness: '24h' }],
+    },
+  });
+  return [
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'registry', namespace: ns }, data: { 'registry.yaml': '[]' } },
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'pcf-data', namespace: ns }, data: { 'pcf.json': '{"pcf": 8123.4}' } },
+    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'connector-db', namespace: ns }, stringData: { host: 'db', port: '5432', database: 'c', user: 'u', password: 'p' } },
+    anchor('jp-anchor', true, 'eu'),
+    anchor('eu-anchor', false, 'japan'),
+    {
+      apiVersion: api, kind: 'Participant', metadata: { name: 'jp-manufacturer', namespace: ns },
+      spec: {
+        legalName: 'Musubi Motors Co., Ltd.', country: 'JP', identifiers: [{ scheme: 'jp-corporate-number', value: '3010401099999' }],
+        trustAnchorRef: { name: 'jp-anchor' }, members: [{ id: 'lead', roles: ['sustainability-officer'] }],
+        relationships: [{ type: 'recyclerOf', participantRef: { name: 'de-recycler' } }],
+        wallet: { publicURL: `https://wallet.jp-manufacturer.${ns}.svc` },
+      },
+    },
+    {
+      apiVersion: api, kind: 'Participant', metadata: { name: 'de-recycler', namespace: ns },
+      spec: {
+        legalName: 'Kreislauf Recycling GmbH', country: 'DE', identifiers: [{ scheme: 'eu-vat', value: 'DE812345673' }],
+        trustAnchorRef: { name: 'eu-anchor' }, tenant: { mode: 'Managed', namespace: tenant(), quota: { cpu: '2', memory: '4Gi', pods: 10 } },
+      },
+    },
+    {
+      apiVersion: api, kind: 'Policy', metadata: { name: 'pcf-recyclers-only', namespace: ns },
+      spec: { permissions: [{ action: 'use', constraints: [{ leftOperand: 'relationship', operator: 'eq', value: 'recyclerOf' }, { leftOperand: 'jurisdiction', operator: 'isAnyOf', values: ['JP', 'EU'] }] }], prohibitions: [{ action: 'distribute' }] },
+    },
+    {
+      apiVersion: api, kind: 'Connector', metadata: { name: 'jp-manufacturer', namespace: ns },
+      spec: {
+        participantRef: { name: 'jp-manufacturer' }, publicURL: `https://dsp.jp-manufacturer.${ns}.svc/api/dsp`,
+        offers: [{ assetId: 'pcf-hybrid-2026', dataset: { title: 'PCF hybrid 2026' }, source: { configMap: { name: 'pcf-data', key: 'pcf.json' } }, policyRef: { name: 'pcf-recyclers-only' } }],
+        persistence: { postgres: { secretRef: { name: 'connector-db' } } },
+      },
+    },
+    {
+      apiVersion: api, kind: 'Connector', metadata: { name: 'de-recycler', namespace: ns },
+      spec: { participantRef: { name: 'de-recycler' }, publicURL: `https://dsp.de-recycler.${tenant()}.svc/api/dsp`, persistence: { postgres: { secretRef: { name: 'connector-db' } } } },
+    },
+  ];
+}
+
+function startOperator(): Promise<void> {
+  const config = OperatorConfig.parse({ namespace: ns });
+  operator = buildOperator({
+    config, client, serveEndpoints: false, leaderElection: false,
+    logger: createJsonLogger({ level: (process.env.MUSUBI_TEST_LOG as 'debug' | undefined) ?? 'error' }),
+    issuer: new HttpIssuerClient({ timeoutMs: 5000, fetch: issuer.fetch }),
+  });
+  return operator.start();
+}
+
+async function stopOperator(): Promise<void> {
+  await operator?.stop();
+  operator = undefined;
+}
+
+const readyOf = (obj: KubeObject | undefined) => (obj?.status as { conditions?: Array<{ type: string; status: string; reason: string; message: string }> } | undefined)?.conditions?.find((c) => c.type === 'Ready');
+
+async function untilReady(type: ResourceType, name: string): Promise<KubeObject> {
+  let last: KubeObject | undefined;
+  try {
+    return await eventually(`${type.kind} ${name} Ready`, async () => {
+      last = await ignoreNotFound(client.get({ ...type, namespace: ns, name }));
+      return readyOf(last)?.status === 'True' ? last : undefined;
+    }, READY_TIMEOUT_MS, 250);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}; last Ready condition: ${JSON.stringify(readyOf(last))}`, { cause: err });
+  }
+}
+
+/** Every child of the Musubi objects in the test namespace, by kind/namespace/name → resourceVersion. */
+async function childVersions(): Promise<Map<string, string>> {
+  const versions = new Map<string, string>();
+  const owners: KubeObject[] = [];
+  for (const type of [TRUST_ANCHOR, PARTICIPANT, CONNECTOR, POLICY]) owners.push(...(await client.list(type, { namespace: ns })).items);
+  for (const owner of owners) {
+    versions.set(`${owner.kind}/${owner.metadata.name}`, owner.metadata.resourceVersion ?? '');
+    for (const type of [NAMESPACE, CONFIG_MAP, SECRET, SERVICE, SERVICE_ACCOUNT, DEPLOYMENT]) {
+      for (const child of (await client.list(type, { labelSelector: { matchLabels: ownerLabels(owner) } })).items) {
+        versions.set(`${child.kind}/${child.metadata.namespace ?? ''}/${child.metadata.name}`, child.metadata.resourceVersion ?? '');
+      }
+    }
+  }
+  return versions;
+}
+
+/** Waits until a started operator has reconciled every object once (per controller) and its queues are empty. */
+async function untilSettled(manager: Manager, objects: Record<string, number>): Promise<void> {
+  await eventually('the operator settled', async () => {
+    const metric = await manager.registry.getSingleMetric('controller_runtime_reconcile_total')?.get();
+    const count = (controller: string) => (metric?.values ?? []).filter((v) => v.labels.controller === controller).reduce((sum, v) => sum + v.value, 0);
+    const depth = await manager.registry.getSingleMetric('workqueue_depth')?.get();
+    const queued = (depth?.values ?? []).reduce((sum, v) => sum + v.value, 0);
+    const behind = Object.entries(objects).filter(([controller, n]) => count(controller) < n).map(([controller, n]) => `${controller} ${count(controller)}/${n}`);
+    if (behind.length === 0 && queued === 0) return true;
+    throw new Error(`reconciled ${behind.join(', ') || 'all'}; ${queued} queued`);
+  }, 30_000, 200);
+}
+
+beforeAll(async () => {
+  ({ client, namespace: ns, cleanup: cleanupNamespace } = await testNamespace('operator'));
+  for (const pc of priorityClassManifests()) {
+    try {
+      await client.create(pc);
+    } catch (err) {
+      if (!isAlreadyExists(err)) throw err;
+    }
+  }
+  // Two simulated nodes for this suite; kwok makes them Ready and runs what is bound to them.
+  for (const i of [0, 1]) {
+    const name = `${ns}-node-${i}`;
+    const capacity = { cpu: '16', memory: '64Gi', pods: '110' };
+    await client.create({
+      apiVersion: 'v1', kind: 'Node',
+      metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', type: 'kwok' }, annotations: { 'kwok.x-k8s.io/node': 'fake' } },
+      spec: {}, status: { capacity, allocatable: capacity },
+    });
+    nodes.push(name);
+  }
+  await eventually('default ServiceAccount', () => ignoreNotFound(client.get({ ...SERVICE_ACCOUNT, namespace: ns, name: 'default' })), 30_000, 200);
+  issuer = await TestIssuer.start(client, [
+    { scheme: 'jp-corporate-number', value: '3010401099999', legalName: 'Musubi Motors Co., Ltd.', country: 'JP' },
+    { scheme: 'eu-vat', value: 'DE812345673', legalName: 'Kreislauf Recycling GmbH', country: 'DE' },
+  ]);
+}, 60_000);
+
+afterAll(async () => {
+  if (!operator && client) await startOperator().catch(() => undefined);
+  // Finalizers run while the operator does: revocation, the tenant namespace.
+  for (const type of [CONNECTOR, PARTICIPANT]) {
+    for (const obj of (await client.list(type, { namespace: ns })).items) await ignoreNotFound(client.delete({ ...type, namespace: ns, name: obj.metadata.name! }));
+  }
+  await eventually('participants and connectors gone', async () => {
+    const left = [...(await client.list(PARTICIPANT, { namespace: ns })).items, ...(await client.list(CONNECTOR, { namespace: ns })).items];
+    return left.length === 0 ? true : undefined;
+  }, 30_000, 200).catch(() => undefined);
+  await stopOperator();
+  await issuer?.stop();
+  for (const name of nodes) await ignoreNotFound(client.delete({ apiVersion: 'v1', kind: 'Node', name }));
+  await cleanupNamespace?.();
+}, 60_000);
+
+test('create → Ready: anchors, participants with verified credentials, the policy and running connectors', async () => {
+  await startOperator();
+  for (const obj of manifests()) await client.apply(obj, { fieldManager: 'musubi-itest' });
+
+  const policy = await untilReady(POLICY, 'pcf-recyclers-only');
+  expect((policy.status as { digest?: string }).digest).toMatch(/^sha256:/);
+  await untilReady(TRUST_ANCHOR, 'jp-anchor');
+  const eu = await untilReady(TRUST_ANCHOR, 'eu-anchor');
+  expect((eu.status as { recognisedAnchors?: Array<{ state: string }> }).recognisedAnchors?.map((r) => r.state)).toEqual(['Fresh']);
+  const manufacturer = await untilReady(PARTICIPANT, 'jp-manufacturer');
+  expect((manufacturer.status as { credentials?: Array<{ type: string }> }).credentials?.map((c) => c.type).sort())
+    .toEqual(['DataspaceMembershipCredential', 'EmployeeCredential', 'LegalPersonCredential', 'RelationshipCredential']);
+  const recycler = await untilReady(PARTICIPANT, 'de-recycler');
+  expect((recycler.status as { tenantNamespace?: string }).tenantNamespace).toBe(tenant());
+  const connector = await untilReady(CONNECTOR, 'jp-manufacturer');
+  // readyReplicas may be 2 for a moment: the pods roll once the participant's credentials arrive.
+  expect(connector.status).toEqual(expect.objectContaining({ offers: 1, readyReplicas: expect.any(Number), did: `did:web:wallet.jp-manufacturer.${ns}.svc` }));
+  await untilReady(CONNECTOR, 'de-recycler');
+  const recyclerDeployment = await client.get({ ...DEPLOYMENT, namespace: tenant(), name: 'de-recycler-connector' });
+  expect(recyclerDeployment.metadata.ownerReferences).toBeUndefined();
+}, 240_000);
+
+/** Every Deployment rolled out completely and every Connector reporting what its Deployment has. */
+async function untilRolledOut(): Promise<void> {
+  await eventually('rolled out', async () => {
+    for (const namespace of [ns, tenant()]) {
+      for (const d of (await client.list(DEPLOYMENT, { namespace, labelSelector: { matchLabels: { 'app.kubernetes.io/managed-by': 'musubi-operator' } } })).items) {
+        const spec = d.spec as { replicas: number };
+        const status = (d.status ?? {}) as { observedGeneration?: number; replicas?: number; readyReplicas?: number; updatedReplicas?: number };
+        const done = status.observedGeneration === d.metadata.generation && status.replicas === spec.replicas && status.readyReplicas === spec.replicas && status.updatedReplicas === spec.replicas;
+        if (!done) throw new Error(`Deployment ${namespace}/${d.metadata.name} is rolling out: ${JSON.stringify(status)}`);
+      }
+    }
+    for (const c of (await client.list(CONNECTOR, { namespace: ns })).items) {
+      const status = c.status as { readyReplicas?: number };
+      if (status.readyReplicas !== 1 || readyOf(c)?.status !== 'True') throw new Error(`Connector ${c.metadata.name} reports ${JSON.stringify(status.readyReplicas)} ready replicas`);
+    }
+    return true;
+  }, 60_000, 250);
+}
+
+test('re-applying the manifests and restarting the operator change nothing: no new resourceVersions, no new keys', async () => {
+  await untilRolledOut();
+  const before = await childVersions();
+  expect(before.size).toBeGreaterThan(30);
+  const keysBefore = await client.get({ ...SECRET, namespace: ns, name: 'jp-anchor-signing-key' });
+  for (const obj of manifests()) await client.apply(obj, { fieldManager: 'musubi-itest' });
+  await stopOperator();
+  await startOperator();
+  await untilSettled(operator!, { trustanchor: 2, participant: 2, policy: 1, connector: 2 });
+  const after = await childVersions();
+  const changed = [...after].filter(([key, rv]) => before.get(key) !== rv).map(([key]) => key);
+  expect(changed).toEqual([]);
+  const keysAfter = await client.get({ ...SECRET, namespace: ns, name: 'jp-anchor-signing-key' });
+  expect(keysAfter.data).toEqual(keysBefore.data);
+  const walletKeys = (await client.list(SECRET, { namespace: tenant() })).items.filter((s) => s.metadata.name?.endsWith('-wallet-key'));
+  expect(walletKeys).toHaveLength(1);
+}, 120_000);
+
+test('deleting a managed participant revokes its credentials and removes its tenant namespace', async () => {
+  const held = ((await client.get({ ...PARTICIPANT, namespace: ns, name: 'de-recycler' })).status as { credentials: Array<{ id: string; issuer: string }> }).credentials;
+  const anchorIssued = held.filter((c) => c.issuer === `did:web:eu-anchor.${ns}.svc`).map((c) => c.id).sort();
+  expect(anchorIssued).toHaveLength(2);
+  await client.delete({ ...CONNECTOR, namespace: ns, name: 'de-recycler' });
+  await client.delete({ ...PARTICIPANT, namespace: ns, name: 'de-recycler' });
+  await eventually('participant gone', async () => ((await ignoreNotFound(client.get({ ...PARTICIPANT, namespace: ns, name: 'de-recycler' }))) ? undefined : true), 30_000, 200);
+  expect(issuer.revoked.filter((id) => anchorIssued.includes(id)).sort()).toEqual(anchorIssued);
+  const namespace = await ignoreNotFound(client.get({ ...NAMESPACE, name: tenant() }));
+  expect(namespace === undefined || namespace.metadata.deletionTimestamp !== undefined).toBe(true);
+}, 60_000);
