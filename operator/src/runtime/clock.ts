@@ -10,10 +10,15 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/** The longest delay setTimeout honours. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimer(ms, fn) {
-    const handle = setTimeout(fn, Math.max(0, ms));
+    // setTimeout fires at once for delays above 2^31-1 ms (~24.8 days); a year-long credential
+    // renewal would otherwise turn into a hot loop. Clamping only makes the wake-up earlier.
+    const handle = setTimeout(fn, Math.min(MAX_TIMER_MS, Math.max(0, ms)));
     return () => clearTimeout(handle);
   },
   sleep(ms, signal) {
