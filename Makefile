@@ -3,8 +3,11 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 export NODE_OPTIONS := --experimental-vm-modules
 
+# npm install, not npm ci: the registry mirror here serves only this platform's optional packages
+# (e.g. no @swc/core-darwin-*), so the lock cannot list them and npm ci refuses a lock without them.
+# npm install still installs the locked versions.
 node_modules/.package-lock.json: package-lock.json
-	npm ci --no-audit --no-fund
+	npm install --no-audit --no-fund
 	@touch $@
 
 .PHONY: help
@@ -12,7 +15,7 @@ help: ## list targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
 .PHONY: deps
-deps: node_modules/.package-lock.json ## install npm dependencies (npm ci)
+deps: node_modules/.package-lock.json ## install npm dependencies (the locked versions)
 
 .PHONY: build
 build: deps ## type-check and compile every workspace to dist/
@@ -41,6 +44,10 @@ controlplane: ## build (or reuse) kube-apiserver, etcd, kwok, helm, kubeconform 
 up: build controlplane ## start the local control plane in the background (kubeconfig in .musubi/kubeconfig)
 	@node e2e/dist/cli/up.js
 
+.PHONY: run
+run: build controlplane ## the local default: control plane + operator + examples/, then kubectl get musubi
+	@node e2e/dist/cli/run.js
+
 .PHONY: down
 down: ## stop the local control plane started by make up
 	@node e2e/dist/cli/down.js
@@ -54,6 +61,10 @@ test: deps controlplane ## everything CI runs: build, gen check, lint, unit + in
 bench: build ## benchmarks, printed with units (trust throughput vs raw Ed25519; rack share recompute for 10k nodes)
 	node packages/core/dist/trust/bench.js
 	node operator/dist/placement/bench.js
+
+.PHONY: conformance
+conformance: build ## conformance checklists against our services, pass counts per suite (W3C VC DM 2.0, VC-API issuer/verifier)
+	node trust-services/dist/conformance/main.js
 
 .PHONY: lint-examples
 lint-examples: build ## validate examples/ offline with musubi lint

@@ -1,14 +1,28 @@
 import { formatText, lintPaths } from '../lint/index.js';
+import { runOperator } from '../main.js';
+import { priorityClassManifests } from '../placement/index.js';
+import { stringify } from 'yaml';
 
 // The `musubi` command. Subcommands stay thin: each calls one module that tests exercise directly.
 const USAGE = `usage: musubi lint [--format text|json] <file or directory>...
+       musubi operator
+       musubi manifests priority-classes
 
-  lint   validate Musubi manifests offline: schema, CEL rules, identifier check digits and
-         references between objects. Exits 1 when anything is wrong.`;
+  lint      validate Musubi manifests offline: schema, CEL rules, identifier check digits and
+            references between objects. Exits 1 when anything is wrong.
+  operator  run the operator against the cluster of KUBECONFIG (or in-cluster); configuration
+            from the YAML file named by MUSUBI_OPERATOR_CONFIG.
+  manifests priority-classes
+            print the PriorityClasses managed pods use (the Helm chart installs them too).`;
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'lint') return lint(rest);
+  if (command === 'operator') return runOperator(process.env);
+  if (command === 'manifests' && rest[0] === 'priority-classes') {
+    console.log(priorityClassManifests().map((m) => stringify(m)).join('---\n'));
+    return 0;
+  }
   if (command === '--help' || command === '-h' || command === 'help') {
     console.log(USAGE);
     return 0;
@@ -47,4 +61,4 @@ function lint(args: string[]): number {
   return problems.length === 0 ? 0 : 1;
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

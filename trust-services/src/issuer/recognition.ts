@@ -1,0 +1,217 @@
+// Mutual recognition: on an interval the anchor fetches the trust list of every anchor it recognises,
+// verifies it against the keys pinned in its configuration, and records when it last succeeded. That
+// time is what freshness is measured from, so it is kept in the storage directory: a restart must not
+// make a stale recognition look fresh. The verifying trust store is rebuilt from these records.
+import {
+  TrustStore, didWebToUrl, isTrustError, verifyTrustList, type AnchorConfig, type Clock, type PinnedJwk, type RecognisedAnchorConfig,
+  type RecognisedAnchorEntry, type TransparencyLog,
+} from '@musubi/core/trust';
+import { z } from 'zod';
+import { callHttp } from '../http/client.js';
+import type { Logger } from '../http/logger.js';
+import { JsonStateFile } from '../storage/json-state.js';
+import type { RecognisedAnchorConfig as RecognitionConfig } from './config.js';
+
+const StoredRecognition = z.record(
+  z.string(),
+  z.strictObject({
+    did: z.string(),
+    lastRefreshTime: z.string().optional(),
+    validUntil: z.string().optional(),
+    lastAttemptTime: z.string().optional(),
+    lastError: z.strictObject({ reason: z.string(), message: z.string() }).optional(),
+    consecutiveFailures: z.number().int().min(0).default(0),
+  }),
+);
+type StoredRecognition = z.infer<typeof StoredRecognition>;
+type Record_ = StoredRecognition[string];
+
+export type RecognitionState = 'Pending' | 'Fresh' | 'Stale' | 'Unreachable';
+
+export interface RecognitionStatus {
+  name: string;
+  did: string;
+  jurisdiction: string;
+  state: RecognitionState;
+  trustListURL: string;
+  lastRefreshTime?: string;
+  validUntil?: string;
+  lastAttemptTime?: string;
+  /** Seconds since the last successful refresh. */
+  ageSeconds?: number;
+  maxStalenessSeconds: number;
+  consecutiveFailures: number;
+  lastError?: { reason: string; message: string };
+}
+
+export interface RecognitionOptions {
+  recognitions: RecognitionConfig[];
+  ownAnchor: AnchorConfig;
+  storagePath: string;
+  clock: Clock;
+  allowHttpLoopback: boolean;
+  timeoutMs: number;
+  logger: Logger;
+  transparency: TransparencyLog;
+}
+
+function pinnedOf(recognition: RecognitionConfig): PinnedJwk[] {
+  return recognition.keys.map(({ alg: _alg, ...key }) => ({ ...key, kid: key.kid.startsWith('did:') ? key.kid : `${recognition.did}#${key.kid.replace(/^#/, '')}` }));
+}
+
+/** <base URL of the DID>/trust-list, where Musubi anchors publish their trust list. */
+export function defaultTrustListUrl(did: string, allowHttpLoopback: boolean): string {
+  return didWebToUrl(did, { allowHttpLoopback }).replace(/\/(\.well-known\/)?did\.json$/, '/trust-list');
+}
+
+export class RecognitionManager {
+  readonly #options: RecognitionOptions;
+  readonly #file: JsonStateFile<typeof StoredRecognition>;
+  readonly #records: StoredRecognition;
+  #store?: TrustStore;
+  #version = 0;
+  #timer?: NodeJS.Timeout;
+  #refreshing?: Promise<void>;
+
+  constructor(options: RecognitionOptions) {
+    this.#options = options;
+    this.#file = new JsonStateFile(options.storagePath, StoredRecognition);
+    const stored = this.#file.load({});
+    // A recognition whose anchor DID changed in the config starts over: its old freshness is not its.
+    this.#records = Object.fromEntries(options.recognitions.map((r) => [r.name, stored[r.name]?.did === r.did ? (stored[r.name] as Record_) : { did: r.did, consecutiveFailures: 0 }]));
+  }
+
+  /** Increases whenever the set of fresh recognitions may have changed (the trust list must be re-signed). */
+  get version(): number {
+    return this.#version;
+  }
+
+  async start(intervalMs: number): Promise<void> {
+    await this.#rebuild();
+    void this.refreshAll();
+    this.#timer = setInterval(() => void this.refreshAll(), intervalMs);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+  }
+
+  /** Refresh every recognised anchor now (one run at a time; a second caller waits for the running one). */
+  refreshAll(): Promise<void> {
+    if (!this.#refreshing) {
+      this.#refreshing = (async () => {
+        try {
+          for (const recognition of this.#options.recognitions) await this.#refresh(recognition);
+          await this.#rebuild();
+        } finally {
+          this.#refreshing = undefined;
+        }
+      })();
+    }
+    return this.#refreshing;
+  }
+
+  async trustStore(): Promise<TrustStore> {
+    if (!this.#store) await this.#rebuild();
+    return this.#store as TrustStore;
+  }
+
+  status(): RecognitionStatus[] {
+    const now = this.#options.clock().getTime();
+    return this.#options.recognitions.map((recognition) => {
+      const record = this.#records[recognition.name] as Record_;
+      const age = record.lastRefreshTime ? (now - new Date(record.lastRefreshTime).getTime()) / 1000 : undefined;
+      const expired = record.validUntil !== undefined && now > new Date(record.validUntil).getTime();
+      const fresh = age !== undefined && age <= recognition.maxStalenessSeconds && !expired;
+      const state: RecognitionState = fresh ? 'Fresh' : record.lastRefreshTime ? 'Stale' : record.lastAttemptTime ? 'Unreachable' : 'Pending';
+      return {
+        name: recognition.name,
+        did: recognition.did,
+        jurisdiction: recognition.jurisdiction,
+        state,
+        trustListURL: this.#urlOf(recognition),
+        ...(record.lastRefreshTime ? { lastRefreshTime: record.lastRefreshTime } : {}),
+        ...(record.validUntil ? { validUntil: record.validUntil } : {}),
+        ...(record.lastAttemptTime ? { lastAttemptTime: record.lastAttemptTime } : {}),
+        ...(age !== undefined ? { ageSeconds: Math.round(age) } : {}),
+        maxStalenessSeconds: recognition.maxStalenessSeconds,
+        consecutiveFailures: record.consecutiveFailures,
+        ...(record.lastError ? { lastError: record.lastError } : {}),
+      };
+    });
+  }
+
+  /** Recognised anchors to publish in this anchor's own trust list (only those refreshed at least once). */
+  publishedEntries(): RecognisedAnchorEntry[] {
+    return this.#recognisedConfigs()
+      .filter((r) => new Date(r.trustListFetchedAt).getTime() > 0)
+      .map((r) => ({
+        did: r.did,
+        jurisdiction: r.jurisdiction,
+        keys: r.keys,
+        trustListFetchedAt: new Date(r.trustListFetchedAt).toISOString(),
+        ...(r.validUntil ? { validUntil: new Date(r.validUntil).toISOString() } : {}),
+        maxStalenessSeconds: r.maxStalenessSeconds,
+        ...(r.attributeMapping?.length ? { attributeMapping: r.attributeMapping } : {}),
+        ...(r.name ? { name: r.name } : {}),
+      }));
+  }
+
+  #urlOf(recognition: RecognitionConfig): string {
+    return recognition.trustListURL;
+  }
+
+  #recognisedConfigs(): RecognisedAnchorConfig[] {
+    return this.#options.recognitions.map((recognition) => {
+      const record = this.#records[recognition.name] as Record_;
+      return {
+        did: recognition.did,
+        jurisdiction: recognition.jurisdiction,
+        name: recognition.name,
+        keys: pinnedOf(recognition),
+        // Never refreshed: listed with the epoch, so its credentials are refused as StaleRecognition
+        // (the anchor is configured, just not yet confirmed) rather than as unknown.
+        trustListFetchedAt: record.lastRefreshTime ?? new Date(0),
+        ...(record.validUntil ? { validUntil: record.validUntil } : {}),
+        maxStalenessSeconds: recognition.maxStalenessSeconds,
+        attributeMapping: recognition.attributeMapping,
+      };
+    });
+  }
+
+  async #rebuild(): Promise<void> {
+    this.#store = await TrustStore.create({ own: [this.#options.ownAnchor], recognised: this.#recognisedConfigs(), clock: this.#options.clock });
+    this.#version++;
+  }
+
+  async #refresh(recognition: RecognitionConfig): Promise<void> {
+    const record = this.#records[recognition.name] as Record_;
+    const now = this.#options.clock();
+    const url = this.#urlOf(recognition);
+    record.lastAttemptTime = now.toISOString();
+    try {
+      const answer = await callHttp({
+        method: 'GET', url, timeoutMs: this.#options.timeoutMs, maxBytes: 256 * 1024, allowHttpLoopback: this.#options.allowHttpLoopback,
+        headers: { accept: 'application/vc+jwt, application/jwt' },
+      });
+      if (answer.status !== 200) throw Object.assign(new Error(`${url} answered HTTP ${answer.status}`), { reason: 'Unreachable' });
+      const list = await verifyTrustList(answer.text.trim(), { did: recognition.did, jurisdiction: recognition.jurisdiction, keys: pinnedOf(recognition) }, { clock: this.#options.clock });
+      const firstConfirmation = record.lastRefreshTime === undefined || record.validUntil !== list.validUntil.toISOString();
+      record.lastRefreshTime = now.toISOString();
+      record.validUntil = list.validUntil.toISOString();
+      record.consecutiveFailures = 0;
+      delete record.lastError;
+      if (firstConfirmation) {
+        this.#options.transparency.append({ type: 'RecognitionRefreshed', anchor: recognition.did, jurisdiction: recognition.jurisdiction, trustListValidUntil: record.validUntil });
+      }
+      this.#options.logger.debug('recognised anchor refreshed', { recognition: recognition.name, did: recognition.did, validUntil: record.validUntil });
+    } catch (error) {
+      const reason = isTrustError(error) ? error.reason : ((error as { reason?: string }).reason ?? 'Unreachable');
+      record.consecutiveFailures += 1;
+      record.lastError = { reason, message: (error as Error).message.slice(0, 500) };
+      this.#options.logger.warn('recognised anchor refresh failed', { recognition: recognition.name, did: recognition.did, reason, error: (error as Error).message });
+    }
+    this.#file.save(this.#records);
+  }
+}

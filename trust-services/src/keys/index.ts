@@ -1,0 +1,1 @@
+export { loadSigningKey } from './signing-key.js';

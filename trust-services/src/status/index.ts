@@ -1,0 +1,1 @@
+export { StatusRegistry, type StatusPosition, type StatusRegistryOptions } from './status-registry.js';
