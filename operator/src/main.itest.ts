@@ -4,6 +4,7 @@ import { priorityClassManifests } from './placement/index.js';
 import { HttpIssuerClient } from './controllers/shared/issuer-client.js';
 import { CONFIG_MAP, CONNECTOR, DEPLOYMENT, NAMESPACE, PARTICIPANT, POLICY, SECRET, SERVICE, SERVICE_ACCOUNT, TRUST_ANCHOR } from './controllers/shared/kinds.js';
 import { TestIssuer } from './controllers/shared/test-issuer.js';
+import { configMapName, connectorName } from './controllers/connector/render.js';
 import { createJsonLogger, ignoreNotFound, isAlreadyExists, ownerLabels, type KubeObject, type Manager, type ResourceType } from './runtime/index.js';
 import type { RestKubeClient } from './runtime/rest-kube-client.js';
 import { eventually, testNamespace } from './runtime/testing/index.js';
@@ -235,6 +236,50 @@ test('re-applying the manifests and restarting the operator change nothing: no n
   expect(keysAfter.data).toEqual(keysBefore.data);
   const walletKeys = (await client.list(SECRET, { namespace: tenant() })).items.filter((s) => s.metadata.name?.endsWith('-wallet-key'));
   expect(walletKeys).toHaveLength(1);
+}, 120_000);
+
+test('a spec change reaches the children, a deleted child comes back, a dangling reference says what is missing', async () => {
+  // Spec change: the rendered configuration follows and observedGeneration catches up.
+  const changed = manifests().map((obj) => {
+    if (obj.kind !== 'Connector' || obj.metadata.name !== 'jp-manufacturer') return obj;
+    const spec = structuredClone(obj.spec) as { offers: Array<{ dataset: { title: string } }> };
+    spec.offers[0]!.dataset.title = 'PCF hybrid 2026, revision 2';
+    return { ...obj, spec };
+  });
+  for (const obj of changed) await client.apply(obj, { fieldManager: 'musubi-itest' });
+  await eventually('configuration and observedGeneration follow the spec', async () => {
+    const config = await client.get({ ...CONFIG_MAP, namespace: ns, name: configMapName('jp-manufacturer') });
+    const connector = await client.get({ ...CONNECTOR, namespace: ns, name: 'jp-manufacturer' });
+    const observed = (connector.status as { observedGeneration?: number }).observedGeneration;
+    return JSON.stringify(config.data).includes('revision 2') && observed === connector.metadata.generation ? true : undefined;
+  }, 30_000, 200);
+
+  // A child someone deletes is put back.
+  const service = await client.get({ ...SERVICE, namespace: ns, name: connectorName('jp-manufacturer') });
+  await client.delete({ ...SERVICE, namespace: ns, name: connectorName('jp-manufacturer') });
+  const restored = await eventually('service restored', async () => {
+    const s = await ignoreNotFound(client.get({ ...SERVICE, namespace: ns, name: connectorName('jp-manufacturer') }));
+    return s && s.metadata.uid !== service.metadata.uid ? s : undefined;
+  }, 30_000, 200);
+  expect(restored.metadata.ownerReferences?.[0]?.name).toBe('jp-manufacturer');
+
+  // A dangling reference: Ready=False naming the missing Policy, Ready once it appears.
+  await client.apply({
+    apiVersion: api, kind: 'Connector', metadata: { name: 'late', namespace: ns },
+    spec: {
+      participantRef: { name: 'jp-manufacturer' }, publicURL: `https://late.${ns}.svc/api/dsp`,
+      offers: [{ assetId: 'late-asset', dataset: { title: 'Late' }, source: { configMap: { name: 'pcf-data', key: 'pcf.json' } }, policyRef: { name: 'late-policy' } }],
+      persistence: { postgres: { secretRef: { name: 'connector-db' } } },
+    },
+  }, { fieldManager: 'musubi-itest' });
+  const waiting = await eventually('late connector reports the missing policy', async () => {
+    const ready = readyOf(await client.get({ ...CONNECTOR, namespace: ns, name: 'late' }));
+    return ready?.status === 'False' && ready.message.includes('late-policy') ? ready : undefined;
+  }, 30_000, 200);
+  expect(waiting.reason).toBe('PolicyNotFound');
+  await client.apply({ apiVersion: api, kind: 'Policy', metadata: { name: 'late-policy', namespace: ns }, spec: { permissions: [{ action: 'use' }] } }, { fieldManager: 'musubi-itest' });
+  await untilReady(CONNECTOR, 'late');
+  await client.delete({ ...CONNECTOR, namespace: ns, name: 'late' });
 }, 120_000);
 
 test('deleting a managed participant revokes its credentials and removes its tenant namespace', async () => {
