@@ -66,6 +66,10 @@ bench: build ## benchmarks, printed with units (trust throughput vs raw Ed25519;
 conformance: build ## conformance checklists against our services, pass counts per suite (W3C VC DM 2.0, VC-API issuer/verifier)
 	node trust-services/dist/conformance/main.js
 
+.PHONY: conformance-dsp
+conformance-dsp: build ## the Dataspace Protocol TCK (Maven) against the connector's TCK profile; needs dsp-tck from Maven Central
+	bash connector-image/conformance/run.sh
+
 .PHONY: lint-examples
 lint-examples: build ## validate examples/ offline with musubi lint
 	node operator/dist/cli/main.js lint examples/

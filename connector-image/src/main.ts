@@ -3,12 +3,23 @@
 import { ConfigError, loadConnectorConfig } from './config/load.js';
 import { startFromConfig } from './connector/from-config.js';
 import { createLogger } from './observability/logger.js';
+import { startTckProfile } from './tck/profile.js';
 
 const log = createLogger();
 
 async function main(): Promise<void> {
   const config = loadConnectorConfig();
-  const { connector, store } = await startFromConfig(config, log.child({ participant: config.participant.did }));
+  const participantLog = log.child({ participant: config.participant.did });
+  // The TCK profile is chosen only by the configuration's explicit `profile: tck-conformance`.
+  let connector: { stop(): Promise<void> };
+  let store: { close(): Promise<void> };
+  if (config.profile === 'tck-conformance') {
+    const profile = await startTckProfile(config, participantLog);
+    connector = profile;
+    store = profile.store;
+  } else {
+    ({ connector, store } = await startFromConfig(config, participantLog));
+  }
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;

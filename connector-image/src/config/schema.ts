@@ -3,6 +3,7 @@
 // backend credentials, database password, keys) are never inline: the file names files mounted from
 // Secrets, read when needed.
 import { z } from 'zod';
+import { TckProfileConfigSchema } from '../tck/config.js';
 
 const listen = (defaultPort: number) => z.strictObject({
   host: z.string().min(1).default('127.0.0.1').describe('Address to bind; 0.0.0.0 in a pod, 127.0.0.1 for local runs.'),
@@ -86,7 +87,13 @@ export const IdentityConfig = z.strictObject({
   }),
 });
 
+export const CONNECTOR_PROFILES = ['dataspace', 'tck-conformance'] as const;
+
 export const ConnectorConfigSchema = z.strictObject({
+  profile: z.enum(CONNECTOR_PROFILES).default('dataspace').describe(
+    'dataspace: the real connector. tck-conformance: a test profile for the DSP TCK only (seeded ids, scripted steps, static caller header); never in a dataspace.',
+  ),
+  tck: TckProfileConfigSchema.optional().describe('Settings of the tck-conformance profile; read only in that profile.'),
   participant: z.strictObject({
     did: z.string().regex(/^did:[a-z0-9]+:.+/, { message: 'must be a DID, e.g. did:web:maker.example.jp' }),
   }),
@@ -118,7 +125,17 @@ export const ConnectorConfigSchema = z.strictObject({
   }).prefault({}),
   store: StoreConfigSchema,
   offers: z.array(OfferConfig).max(256).default([]),
-  identity: IdentityConfig,
+  identity: IdentityConfig.optional(),
+}).superRefine((config, issues) => {
+  if (config.profile === 'dataspace' && !config.identity) {
+    issues.addIssue({ code: 'custom', path: ['identity'], message: 'identity.dcp is required: a dataspace connector authenticates its callers with DCP' });
+  }
+  if (config.profile === 'tck-conformance' && !config.tck) {
+    issues.addIssue({ code: 'custom', path: ['tck'], message: 'the tck-conformance profile needs the tck section (participantId, authorization, dataFile)' });
+  }
+  if (config.profile !== 'tck-conformance' && config.tck) {
+    issues.addIssue({ code: 'custom', path: ['tck'], message: 'the tck section is read only with profile: tck-conformance; remove it or set that profile' });
+  }
 });
 
 export type ConnectorConfig = z.infer<typeof ConnectorConfigSchema>;

@@ -32,6 +32,7 @@ export async function openConfiguredStore(config: ConnectorConfig): Promise<Conn
 
 export async function startFromConfig(config: ConnectorConfig, log: Logger = createLogger({ fields: { participant: config.participant.did } })): Promise<{ connector: RunningConnector; store: ConnectorStore }> {
   const offers = OfferBook.load(config.participant.did, config.offers);
+  if (!config.identity) throw new Error('identity.dcp is missing: a dataspace connector needs its DCP identity');
   const dcp = config.identity.dcp;
   const pinnedKeys = JSON.parse(readSecret(dcp.trustList.anchor.keysFile, 'identity.dcp.trustList.anchor.keysFile')) as PinnedJwk[];
   const trustList = await verifyTrustList(readSecret(dcp.trustList.file, 'identity.dcp.trustList.file'), { did: dcp.trustList.anchor.did, jurisdiction: dcp.trustList.anchor.jurisdiction, keys: pinnedKeys });

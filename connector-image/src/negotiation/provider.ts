@@ -72,6 +72,8 @@ export interface ProviderReactionInput {
   caller: VerifiedConsumer;
   /** The consumer asked for terms other than the published offer's (a counter-offer). */
   termsDiffer: boolean;
+  /** The consumer answered an offer of this provider with a request of its own (not the opening request). */
+  counterRequest?: boolean;
 }
 
 /** How a provider answers each consumer step. */

@@ -146,7 +146,7 @@ export class Negotiations {
       const ours = this.ctx.offers.odrlOffer(published, 'message');
       const termsDiffer = hasRules(message.offer) ? !sameTerms(message.offer, ours) : message.offer['@id'] !== ours['@id'];
       const actions = new ProviderNegotiationActions(scope, requested, published);
-      await this.reactions.requested({ scope, actions, caller, termsDiffer });
+      await this.reactions.requested({ scope, actions, caller, termsDiffer, counterRequest: true });
       return actions.record;
     });
   }

@@ -21,11 +21,11 @@ export class OfferBook {
 
   constructor(
     readonly participantDid: string,
-    offers: Array<Omit<PublishedOffer, 'offerId'>>,
+    offers: Array<Omit<PublishedOffer, 'offerId'> & { offerId?: string }>,
   ) {
     for (const offer of offers) {
       if (this.#byAsset.has(offer.assetId)) throw new Error(`offers: assetId '${offer.assetId}' is published twice; asset ids must be unique`);
-      const published = { ...offer, offerId: defaultOfferId(offer.policy, offer.assetId) };
+      const published = { ...offer, offerId: offer.offerId ?? defaultOfferId(offer.policy, offer.assetId) };
       this.#byAsset.set(offer.assetId, published);
       this.#byOfferId.set(published.offerId, published);
     }
