@@ -9,8 +9,9 @@ if (!path) {
   console.error('usage: node summarize.mjs <tck.log>');
   process.exit(2);
 }
-// The TCK colours its console output; the counts are read from the plain text.
-const text = readFileSync(path, 'utf8').replace(/\u001b\[[0-9;]*m/g, '');
+// The TCK colours its console output; strip the ANSI escape sequences before reading the counts.
+const ansiColour = new RegExp(String.fromCharCode(27) + '\\[[0-9;]*m', 'g');
+const text = readFileSync(path, 'utf8').replace(ansiColour, '');
 
 const count = (label) => {
   const match = new RegExp(`${label} tests:\\s*(\\d+)`).exec(text);
