@@ -2,7 +2,7 @@
 // musubi-trust issuer|wallet [--config <file>]: runs one service. The config file comes from --config
 // (as the operator's pod template passes it) or from MUSUBI_ISSUER_CONFIG / MUSUBI_WALLET_CONFIG.
 import { ConfigError, configPathFromEnv, loadConfigFile } from './config/load.js';
-import { createJsonLogger } from './http/logger.js';
+import { createJsonLogger } from '@musubi/core/logging';
 import { listen } from './http/server.js';
 import { IssuerServiceConfig } from './issuer/config.js';
 import { createIssuerService } from './issuer/service.js';

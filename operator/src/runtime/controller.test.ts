@@ -4,7 +4,7 @@ import { Informer } from './informer.js';
 import { FakeKubeClient } from './testing/fake-kube-client.js';
 import { FakeClock, settle } from './testing/fake-clock.js';
 import { createRuntimeMetrics } from './metrics.js';
-import { createJsonLogger } from './logger.js';
+import { createJsonLogger } from '@musubi/core/logging';
 import { mapToOwner, mapToSelf } from './ownership.js';
 import { ConflictError } from './errors.js';
 import type { KubeObject } from './objects.js';

@@ -5,7 +5,7 @@ import type { Informer } from './informer.js';
 import { WorkQueue } from './workqueue.js';
 import { defaultControllerRateLimiter, type RateLimiter } from './rate-limiter.js';
 import { systemClock, type Clock } from './clock.js';
-import { silentLogger, type Logger } from './logger.js';
+import { silentLogger, type Logger } from '@musubi/core/logging';
 import type { ReconcileResultLabel as ResultLabel, RuntimeMetrics } from './metrics.js';
 import { isConflict } from './errors.js';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { KubeClient } from './kube-client.js';
 import type { KubeObject } from './objects.js';
 import { systemClock, type Clock } from './clock.js';
-import { silentLogger, type Logger } from './logger.js';
+import { silentLogger, type Logger } from '@musubi/core/logging';
 import { microTime } from './micro-time.js';
 
 // Kubernetes Events (events.k8s.io/v1) about the objects a controller manages, shown by

@@ -21,8 +21,8 @@ export * from './leader-election.js';
 export * from './metrics.js';
 export * from './http-endpoints.js';
 export * from './manager.js';
-export * from './logger.js';
-export * from './redact.js';
+// Logging lives in @musubi/core (shared with the services); re-exported for controllers' convenience.
+export * from '@musubi/core/logging';
 export * from './apply.js';
 export * from './finalizers.js';
 export * from './events.js';

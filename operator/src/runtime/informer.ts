@@ -7,7 +7,7 @@ import { ObjectStore, type ReadonlyStore } from './store.js';
 import { ExponentialBackoff, type BackoffOptions } from './backoff.js';
 import { systemClock, type Clock } from './clock.js';
 import { isGone } from './errors.js';
-import { silentLogger, type Logger } from './logger.js';
+import { silentLogger, type Logger } from '@musubi/core/logging';
 
 // List, then watch from the list's resourceVersion, keeping a cache and telling handlers what changed.
 // Unlike client-node's informer it restarts itself after any failure: 410 Gone relists at once; other

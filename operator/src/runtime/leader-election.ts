@@ -4,7 +4,7 @@ import type { KubeClient } from './kube-client.js';
 import type { KubeObject } from './objects.js';
 import { isAlreadyExists, isConflict, isNotFound } from './errors.js';
 import { systemClock, type Clock } from './clock.js';
-import { silentLogger, type Logger } from './logger.js';
+import { silentLogger, type Logger } from '@musubi/core/logging';
 import { microTime } from './micro-time.js';
 
 // Leader election on a coordination.k8s.io/v1 Lease, following client-go: the holder renews every

@@ -9,7 +9,7 @@ import { RuntimeMetrics } from './metrics.js';
 import { serveRoutes, type ListenAddress, type RunningEndpoint } from './http-endpoints.js';
 import { formatLabelSelector, type LabelSelector } from './label-selector.js';
 import { systemClock, type Clock } from './clock.js';
-import { silentLogger, type Logger } from './logger.js';
+import { silentLogger, type Logger } from '@musubi/core/logging';
 
 // Owns what controllers share: the informers (one per watched kind and scope, started on every
 // replica so a standby is warm and ready), the metrics registry and the HTTP endpoints, and the

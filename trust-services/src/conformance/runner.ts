@@ -1,5 +1,5 @@
 // Runs the conformance suites against a fresh issuer on a loopback port and reports per suite.
-import type { Logger } from '../http/logger.js';
+import type { Logger } from '@musubi/core/logging';
 import { Target, type Suite } from './target.js';
 import { vcApiIssuerSuite } from './vc-api-issuer.js';
 import { vcApiVerifierSuite } from './vc-api-verifier.js';

@@ -1,7 +1,7 @@
 // The express scaffolding both services share: JSON bodies with a size limit, request metrics and logs,
 // liveness/readiness/metrics endpoints, and one error handler that turns anything thrown into a Problem.
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
-import type { Logger } from './logger.js';
+import type { Logger } from '@musubi/core/logging';
 import type { ServiceMetrics } from './metrics.js';
 import { HttpProblem, toProblem } from './problem.js';
 

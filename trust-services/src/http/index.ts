@@ -1,4 +1,4 @@
-export { createJsonLogger, isLogLevel, silentLogger, type JsonLoggerOptions, type LogFields, type LogLevel, type Logger } from './logger.js';
+export { createJsonLogger, isLogLevel, silentLogger, type JsonLoggerOptions, type LogFields, type LogLevel, type Logger } from '@musubi/core/logging';
 export { HttpProblem, fieldPath, parseInput, problemFromZod, statusOfTrustReason, toProblem, type Problem, type ProblemReason, type ServiceReason } from './problem.js';
 export { SecretFile, bearerToken } from './secret-file.js';
 export { createServiceMetrics, type ServiceMetrics } from './metrics.js';

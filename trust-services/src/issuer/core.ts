@@ -6,7 +6,7 @@ import {
 } from '@musubi/core/trust';
 import type { IdentifierSchemeId } from '@musubi/core/identifiers';
 import { ConfigError } from '../config/load.js';
-import type { Logger } from '../http/logger.js';
+import type { Logger } from '@musubi/core/logging';
 import { createServiceMetrics, type ServiceMetrics } from '../http/metrics.js';
 import { SecretFile } from '../http/secret-file.js';
 import { loadSigningKey } from '../keys/signing-key.js';

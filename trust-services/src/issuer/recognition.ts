@@ -8,7 +8,7 @@ import {
 } from '@musubi/core/trust';
 import { z } from 'zod';
 import { callHttp } from '../http/client.js';
-import type { Logger } from '../http/logger.js';
+import type { Logger } from '@musubi/core/logging';
 import { JsonStateFile } from '../storage/json-state.js';
 import type { RecognisedAnchorConfig as RecognitionConfig } from './config.js';
 

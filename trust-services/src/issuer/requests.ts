@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '@musubi/core/trust';
-import type { Logger } from '../http/logger.js';
+import type { Logger } from '@musubi/core/logging';
 import { JsonStateFile } from '../storage/json-state.js';
 import { LegalPersonClaimsSchema } from '../dcp/messages.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CREDENTIALS_V2_CONTEXT, verifyChain } from '@musubi/core/trust';
-import { silentLogger } from '../http/logger.js';
+import { silentLogger } from '@musubi/core/logging';
 import { http, openSlot, startIssuer, type IssuerOptions, type Slot } from '../testing/harness.js';
 import { IssuerServiceConfig } from './config.js';
 import { createIssuerService } from './service.js';

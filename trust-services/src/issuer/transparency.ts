@@ -3,7 +3,7 @@
 // that does not verify is a tampered or damaged audit record and the service refuses to start on it.
 import { TransparencyLog, assertChain, signJws, type Clock, type KeyPair, type TransparencyLogEntry } from '@musubi/core/trust';
 import { JsonLinesFile } from '../storage/json-lines.js';
-import type { Logger } from '../http/logger.js';
+import type { Logger } from '@musubi/core/logging';
 
 export interface SignedHead {
   seq: number;

@@ -1,7 +1,7 @@
 // A small cross-border dataspace on loopback: a Japanese and an EU anchor that recognise each other, a
 // Korean anchor nobody recognises, ACME (a Japanese recycler with an employee) and BlueRecycle (an EU
 // battery maker that grants ACME a recyclerOf relationship), each with its own wallet.
-import type { Logger } from '../http/logger.js';
+import type { Logger } from '@musubi/core/logging';
 import { eventually, http, ManualClock, openSlot, recognitionOf, startIssuer, startWallet, type RunningIssuer, type RunningWallet } from './harness.js';
 
 export const ACME = { legalName: 'ACME Recycling K.K.', country: 'JP', identifier: { scheme: 'jp-corporate-number' as const, value: '1180301018771' } };

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { didWebFromUrl, generateKeyPair, type Clock, type KeyAlgorithmInput, type KeyPair, type PinnedJwk } from '@musubi/core/trust';
 import type { IdentifierSchemeId } from '@musubi/core/identifiers';
 import type { CredentialFormat, CredentialType } from '@musubi/core/vocabulary';
-import { silentLogger, type Logger } from '../http/logger.js';
+import { silentLogger, type Logger } from '@musubi/core/logging';
 import { listen, type RunningServer } from '../http/server.js';
 import { IssuerServiceConfig, type IssuerServiceConfigInput, type RecognisedAnchorConfig } from '../issuer/config.js';
 import { createIssuerService, type IssuerService } from '../issuer/service.js';

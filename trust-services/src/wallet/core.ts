@@ -5,7 +5,7 @@ import {
   type Clock, type DidWebResolver, type KeyResolver, type StatusListResolver,
 } from '@musubi/core/trust';
 import { ConfigError } from '../config/load.js';
-import type { Logger } from '../http/logger.js';
+import type { Logger } from '@musubi/core/logging';
 import { createServiceMetrics, type ServiceMetrics } from '../http/metrics.js';
 import { SecretFile } from '../http/secret-file.js';
 import { loadSigningKey } from '../keys/signing-key.js';

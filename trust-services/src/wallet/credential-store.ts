@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeJws, issuerOf, parseCredential, subjectIdOf, type Credential } from '@musubi/core/trust';
-import type { Logger } from '../http/logger.js';
+import type { Logger } from '@musubi/core/logging';
 import { ensureDirectory, writeFileAtomic } from '../storage/atomic-file.js';
 
 export type HeldFormat = 'vc+jwt' | 'eddsa-rdfc-2022';

@@ -3,7 +3,7 @@
 
 export const REDACTED = '[REDACTED]';
 
-const CREDENTIAL_NAME = /(token|password|passwd|passphrase|privatekey|private_key|secret|apikey|api_key|credential|credentials|authorization)$/i;
+const CREDENTIAL_NAME = /(token|password|passwd|passphrase|privatekey|private_key|secret|apikey|api_key|credential|credentials|authorization|cookie|proofvalue|proof_value|keymaterial|key_material)$/i;
 /** JWK members holding private key material (RFC 7518 §6.3.2, §6.4). */
 const JWK_PRIVATE = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']);
 const MAX_DEPTH = 32;

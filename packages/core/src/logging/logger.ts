@@ -1,7 +1,8 @@
 import { redact } from './redact.js';
 
 // One JSON object per line (ts, level, msg, then context fields), the shape log collectors parse
-// without configuration. Every field is redacted before it is written.
+// without configuration. Every field is redacted before it is written. Shared by the operator and the
+// trust services so a secret is masked by the same rules everywhere.
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
@@ -24,6 +25,10 @@ export interface JsonLoggerOptions {
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 const RESERVED = new Set(['ts', 'level', 'msg']);
+
+export function isLogLevel(value: string): value is LogLevel {
+  return value in RANK;
+}
 
 export function parseLogLevel(text: string | undefined, fallback: LogLevel = 'info'): LogLevel {
   if (text === undefined || text === '') return fallback;
