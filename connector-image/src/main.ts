@@ -2,10 +2,10 @@
 // cleanly on SIGTERM (Kubernetes) or SIGINT (a terminal). The same binary runs in a pod and locally.
 import { ConfigError, loadConnectorConfig } from './config/load.js';
 import { startFromConfig } from './connector/from-config.js';
-import { createLogger } from './observability/logger.js';
+import { createJsonLogger } from './observability/logger.js';
 import { startTckProfile } from './tck/profile.js';
 
-const log = createLogger();
+const log = createJsonLogger();
 
 async function main(): Promise<void> {
   const config = loadConnectorConfig();

@@ -11,7 +11,7 @@ import { Transfers } from '../transfer/service.js';
 import type { ProviderTransferReactions } from '../transfer/provider.js';
 import { OutboxDispatcher, type DeliverySettings } from '../dispatch/dispatcher.js';
 import { createConnectorMetrics } from '../observability/metrics.js';
-import { createLogger, type Logger } from '../observability/logger.js';
+import { createJsonLogger, type Logger } from '../observability/logger.js';
 import type { OfferBook } from '../policy/offer-book.js';
 import type { ConnectorContext, DataPlaneSettings, WireObserver } from '../runtime/context.js';
 import type { OutboundPolicy } from '../net/outbound-http.js';
@@ -53,7 +53,7 @@ export interface RunningConnector {
 }
 
 export async function startConnector(options: ConnectorOptions): Promise<RunningConnector> {
-  const log = options.log ?? createLogger({ fields: { participant: options.participantDid } });
+  const log = options.log ?? createJsonLogger({}, { participant: options.participantDid });
   const metrics = createConnectorMetrics(options.store, { defaultMetrics: options.defaultMetrics ?? false });
   const ctx: ConnectorContext = {
     participantDid: options.participantDid,

@@ -7,7 +7,7 @@ import {
 } from '@musubi/core/trust';
 import type { ConnectorConfig } from '../config/schema.js';
 import { DcpCallerAuthenticator, StsCallerCredentials, credentialServicePresentations } from '../identity/dcp.js';
-import { createLogger, type Logger } from '../observability/logger.js';
+import { createJsonLogger, type Logger } from '../observability/logger.js';
 import { OfferBook } from '../policy/offer-book.js';
 import { openStore } from '../store/open.js';
 import type { ConnectorStore } from '../store/store.js';
@@ -30,7 +30,7 @@ export async function openConfiguredStore(config: ConnectorConfig): Promise<Conn
   return openStore({ sqlite: { path: (sqlite as { path: string }).path } });
 }
 
-export async function startFromConfig(config: ConnectorConfig, log: Logger = createLogger({ fields: { participant: config.participant.did } })): Promise<{ connector: RunningConnector; store: ConnectorStore }> {
+export async function startFromConfig(config: ConnectorConfig, log: Logger = createJsonLogger({}, { participant: config.participant.did })): Promise<{ connector: RunningConnector; store: ConnectorStore }> {
   const offers = OfferBook.load(config.participant.did, config.offers);
   if (!config.identity) throw new Error('identity.dcp is missing: a dataspace connector needs its DCP identity');
   const dcp = config.identity.dcp;

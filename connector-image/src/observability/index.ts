@@ -1,2 +1,2 @@
-export { createLogger, redact, silentLogger, type LogLevel, type LogSink, type Logger } from './logger.js';
+export { createJsonLogger, redact, silentLogger, type LogLevel, type Logger } from './logger.js';
 export { createConnectorMetrics, type ConnectorMetrics } from './metrics.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, parseConnectorConfig } from '../config/load.js';
 import { CallerUnauthenticated } from '../identity/caller.js';
-import { createLogger } from '../observability/logger.js';
+import { createJsonLogger } from '../observability/logger.js';
 import { DSP_CONTEXT } from '../protocol/index.js';
 import { TckStaticAuthenticator } from './auth.js';
 import { startTckProfile, type RunningTckProfile } from './profile.js';
@@ -98,7 +98,7 @@ describe('the connector in the tck-conformance profile', () => {
   let dir: string;
   let tck: Awaited<ReturnType<typeof fakeTck>>;
   let profile: RunningTckProfile;
-  const log = createLogger({ level: 'error' });
+  const log = createJsonLogger({ level: 'error' });
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'musubi-tck-'));

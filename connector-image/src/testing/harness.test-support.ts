@@ -11,7 +11,7 @@ import { OfferBook } from '../policy/offer-book.js';
 import { SqlConnectorStore } from '../store/sql-store.js';
 import { openSqliteDriver } from '../store/sqlite-driver.js';
 import type { ConnectorStore } from '../store/store.js';
-import { silentLogger, createLogger, type Logger } from '../observability/logger.js';
+import { silentLogger, createJsonLogger, type Logger } from '../observability/logger.js';
 import type { OfferConfig } from '../config/schema.js';
 import type { ProviderNegotiationReactions } from '../negotiation/provider.js';
 import type { ProviderTransferReactions } from '../transfer/provider.js';
@@ -95,7 +95,7 @@ export class TestDataspace {
 
   constructor(options: { verbose?: boolean } = {}) {
     writeFileSync(this.tokenFile, this.managementToken + '\n');
-    this.log = options.verbose ? createLogger({ level: 'debug' }) : silentLogger;
+    this.log = options.verbose ? createJsonLogger({ level: 'debug' }) : silentLogger;
   }
 
   async start(spec: TestConnectorSpec): Promise<TestConnector> {
