@@ -6,7 +6,7 @@ import { buildOperator, runOperator } from './main.js';
 import { createJsonLogger } from './runtime/index.js';
 import { FakeKubeClient } from './runtime/testing/index.js';
 
-test('the operator runs the four controllers', async () => {
+test('the operator runs the five controllers', async () => {
   const lines: string[] = [];
   const manager = buildOperator({
     config: OperatorConfig.parse({}),
@@ -18,7 +18,7 @@ test('the operator runs the four controllers', async () => {
   await manager.start();
   await manager.stop();
   const started = lines.map((l) => JSON.parse(l) as { msg: string; controllers?: string[] }).find((l) => l.msg === 'manager started');
-  expect(started?.controllers).toEqual(['trustanchor', 'participant', 'policy', 'connector']);
+  expect(started?.controllers).toEqual(['trustanchor', 'participant', 'policy', 'connector', 'placement']);
 });
 
 test('a configuration mistake stops the operator at start, naming the field', async () => {

@@ -3,6 +3,7 @@ import { loadOperatorConfig, type OperatorConfig } from './config/index.js';
 import { setupConnectorController } from './controllers/connector/controller.js';
 import { orv3Placement } from './controllers/connector/placement.js';
 import { setupParticipantController } from './controllers/participant/controller.js';
+import { setupPlacementController } from './controllers/placement/controller.js';
 import { setupPolicyController } from './controllers/policy/policy.controller.js';
 import type { ReconcilerContext } from './controllers/shared/context.js';
 import { HttpIssuerClient, type IssuerClient } from './controllers/shared/issuer-client.js';
@@ -44,6 +45,9 @@ export function buildOperator(options: OperatorOptions): Manager {
   setupParticipantController(manager, { ...context, issuer }, workers);
   setupPolicyController(manager, context, workers);
   setupConnectorController(manager, context, { ...workers, placement: orv3Placement(config.placement, config.defaults.requireORv3) });
+  if (config.placementController.enabled) {
+    setupPlacementController(manager, { client, placement: config.placement, namespace: config.namespace, events: context.events });
+  }
   return manager;
 }
 

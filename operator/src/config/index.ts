@@ -28,6 +28,9 @@ export const OperatorConfig = z.strictObject({
   healthAddress: z.string().default('0.0.0.0:8081').describe('host:port of /healthz and /readyz.'),
   workers: z.number().int().min(1).max(64).default(4).describe('Concurrent reconciles per controller.'),
   placement: PlacementConfig.prefault({}).describe('ORv3 rack topology and power model (docs/placement.md).'),
+  placementController: z.strictObject({
+    enabled: z.boolean().default(true).describe('Run the placement controller: ORv3 node power shares, headroom labels, the rack summary ConfigMap. Idle when no node is ORv3-class.'),
+  }).prefault({}).describe('The placement controller.'),
 });
 export type OperatorConfig = z.infer<typeof OperatorConfig>;
 

@@ -1,4 +1,5 @@
 import type { ConditionInput } from '../runtime/conditions.js';
+import type { PlacementProblem } from './facts.js';
 
 // What the operator shows about each rack: budget, what is drawn and requested, what the shares add up to,
 // and the headroom left. The same numbers feed the headroom labels, a ConfigMap and (later) metrics.
@@ -61,6 +62,8 @@ export interface SummaryConfigMapOptions {
   name?: string;
   namespace: string;
   labels?: Record<string, string>;
+  /** Problems found reading the cluster (e.g. a node without its rack label); written as `problems.json` when given. */
+  problems?: readonly PlacementProblem[];
 }
 
 /**
@@ -80,6 +83,7 @@ export function rackSummaryConfigMap(summaries: readonly RackSummary[], options:
     data: {
       'racks.json': `${JSON.stringify(ordered, null, 2)}\n`,
       'totals.json': `${JSON.stringify(totalsOf(ordered), null, 2)}\n`,
+      ...(options.problems ? { 'problems.json': `${JSON.stringify(options.problems, null, 2)}\n` } : {}),
     },
   };
 }

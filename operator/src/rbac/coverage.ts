@@ -24,6 +24,8 @@ export const RESOURCES: Record<string, { group: string; resource: string }> = {
   RoleBinding: { group: 'rbac.authorization.k8s.io', resource: 'rolebindings' },
   Event: { group: 'events.k8s.io', resource: 'events' },
   Lease: { group: 'coordination.k8s.io', resource: 'leases' },
+  Node: { group: '', resource: 'nodes' },
+  Pod: { group: '', resource: 'pods' },
 };
 
 /** What each client call is in RBAC terms: server-side apply is a PATCH that may create. */

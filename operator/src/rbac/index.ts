@@ -1,5 +1,6 @@
 import { CONNECTOR_RULES } from '../controllers/connector/rbac.js';
 import { PARTICIPANT_RULES } from '../controllers/participant/rbac.js';
+import { PLACEMENT_RULES } from '../controllers/placement/rbac.js';
 import { POLICY_RULES } from '../controllers/policy/rbac.js';
 import { TRUST_ANCHOR_RULES } from '../controllers/trustanchor/rbac.js';
 import type { PolicyRule } from './types.js';
@@ -20,6 +21,7 @@ export const CONTROLLER_RULES: Record<string, PolicyRule[]> = {
   participant: PARTICIPANT_RULES,
   connector: CONNECTOR_RULES,
   policy: POLICY_RULES,
+  placement: PLACEMENT_RULES,
 };
 
 const VERB_ORDER = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'bind'];
