@@ -3,4 +3,4 @@
 
 export { FakeKubeClient, serverError, type FakeRequest, type FakeVerb } from './fake-kube-client.js';
 export { FakeClock, settle } from './fake-clock.js';
-export { testKubeConfig, testNamespace, eventually } from './test-cluster.js';
+export { eventually, testKubeConfig, testNamespace, TEST_KUBECONFIG_ENV, TEST_SUITE_LABEL, type TestNamespaceOptions } from './test-cluster.js';
