@@ -67,7 +67,7 @@ conformance: build ## conformance checklists against our services, pass counts p
 	node trust-services/dist/conformance/main.js
 
 .PHONY: conformance-dsp
-conformance-dsp: build ## the Dataspace Protocol TCK (Maven) against the connector's TCK profile; needs dsp-tck from Maven Central
+conformance-dsp: build ## the official DSP 2025-1 TCK (1.0.0-RC6 test modules from Maven Central) against the connector's TCK profile; counts per suite
 	bash connector-image/conformance/run.sh
 
 .PHONY: lint-examples

@@ -7,6 +7,7 @@ import { createDspApp } from '../http/dsp-app.js';
 import { createManagementApp } from '../management/app.js';
 import { Negotiations } from '../negotiation/service.js';
 import type { ProviderNegotiationReactions } from '../negotiation/provider.js';
+import type { ConsumerNegotiationReactions } from '../negotiation/consumer.js';
 import { Transfers } from '../transfer/service.js';
 import type { ProviderTransferReactions } from '../transfer/provider.js';
 import { OutboxDispatcher, type DeliverySettings } from '../dispatch/dispatcher.js';
@@ -39,8 +40,11 @@ export interface ConnectorOptions {
   log?: Logger;
   clock?: () => Date;
   observeWire?: WireObserver;
-  /** Who decides the provider's next step; Musubi's policy engine unless a profile (e.g. the TCK's) says otherwise. */
-  reactions?: { negotiation?: ProviderNegotiationReactions; transfer?: ProviderTransferReactions };
+  /**
+   * Who decides the next step: Musubi's policy engine (provider) and automatic acceptance of what was asked
+   * for (consumer), unless a profile (e.g. the TCK's) says otherwise.
+   */
+  reactions?: { negotiation?: ProviderNegotiationReactions; consumerNegotiation?: ConsumerNegotiationReactions; transfer?: ProviderTransferReactions };
   defaultMetrics?: boolean;
 }
 
@@ -68,7 +72,7 @@ export async function startConnector(options: ConnectorOptions): Promise<Running
     wake: () => dispatcher.wake(),
     ...(options.observeWire && { observeWire: options.observeWire }),
   };
-  const negotiations = new Negotiations(ctx, options.reactions?.negotiation);
+  const negotiations = new Negotiations(ctx, options.reactions?.negotiation, options.reactions?.consumerNegotiation);
   const transfers = new Transfers(ctx, options.reactions?.transfer);
   const dispatcher = new OutboxDispatcher(ctx, { credentials: options.credentials, negotiations, transfers, settings: options.delivery });
 

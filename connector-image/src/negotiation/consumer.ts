@@ -1,8 +1,9 @@
 // The consumer's side of a contract negotiation: checking what the provider sends against what was
-// asked for, verifying an agreement that matches, and telling the provider when it does not.
+// asked for, and the consumer's steps (accept, counter-offer, verify, terminate). Whether a step is
+// taken at once or left to a decision through the management API is up to the consumer reactions.
 import {
-  contractAgreementVerificationMessage, contractNegotiationEventMessage, contractNegotiationTerminationMessage, pidSegment,
-  type ContractAgreementMessage, type Explanation,
+  contractAgreementVerificationMessage, contractNegotiationEventMessage, contractNegotiationTerminationMessage, contractRequestMessage, pidSegment,
+  type ContractAgreementMessage, type Explanation, type OdrlPolicyJson,
 } from '../protocol/index.js';
 import { sameTerms } from '../policy/index.js';
 import { nowIso } from '../runtime/context.js';
@@ -37,8 +38,52 @@ export function agreementProblems(record: NegotiationRecord, agreement: Contract
   return problems;
 }
 
-/** An agreement arrived: record it and verify it when it matches the request, terminate otherwise. */
-export async function consumerOnAgreement(scope: StepScope, record: NegotiationRecord, message: ContractAgreementMessage): Promise<NegotiationRecord> {
+/** VERIFIED: tell the provider the agreement matches what this consumer asked for. */
+export async function consumerVerify(scope: StepScope, record: NegotiationRecord): Promise<NegotiationRecord> {
+  const verified = await advance(scope, record, 'consumer', 'verification');
+  await send(scope, verified, `negotiations/${pidSegment(verified.providerPid ?? '')}/agreement/verification`, 'ContractAgreementVerificationMessage', contractAgreementVerificationMessage(consumerPids(verified)));
+  return verified;
+}
+
+/** REQUESTED again: answer the provider's offer with terms of this consumer's own (a counter-offer). */
+export async function consumerCounterOffer(scope: StepScope, record: NegotiationRecord, offer: OdrlPolicyJson): Promise<NegotiationRecord> {
+  const terms: OdrlPolicyJson = { ...offer, '@type': 'Offer', target: record.datasetId };
+  const requested = await advance(scope, record, 'consumer', 'request', { offer: terms }, { offerId: terms['@id'] });
+  await send(scope, requested, `negotiations/${pidSegment(requested.providerPid ?? '')}/request`, 'ContractRequestMessage',
+    contractRequestMessage({ ...consumerPids(requested), offer: terms }));
+  return requested;
+}
+
+export interface ConsumerReactionInput {
+  scope: StepScope;
+  record: NegotiationRecord;
+}
+
+/** How a consumer answers the provider's offers and agreements. */
+export interface ConsumerNegotiationReactions {
+  /** The provider offered terms (record is OFFERED); `matchesRequest`: they are the terms this consumer asked for. */
+  offered(input: ConsumerReactionInput & { matchesRequest: boolean }): Promise<NegotiationRecord>;
+  /** The provider sent an agreement matching the request (record is AGREED, the agreement recorded). */
+  agreed(input: ConsumerReactionInput): Promise<NegotiationRecord>;
+}
+
+/**
+ * Musubi's consumer: accept an offer that is exactly what it asked for (anything else waits for a
+ * decision through the management API) and verify a matching agreement at once.
+ */
+export const automaticConsumerReactions: ConsumerNegotiationReactions = {
+  async offered({ scope, record, matchesRequest }) {
+    return matchesRequest && record.providerPid ? consumerAccept(scope, record) : record;
+  },
+  async agreed({ scope, record }) {
+    return consumerVerify(scope, record);
+  },
+};
+
+/** An agreement arrived: terminate when it is not what was asked for, else record it and let the reactions decide. */
+export async function consumerOnAgreement(
+  scope: StepScope, record: NegotiationRecord, message: ContractAgreementMessage, reactions: ConsumerNegotiationReactions,
+): Promise<NegotiationRecord> {
   const { ctx, tx } = scope;
   const agreement = message.agreement;
   const agreed = await advance(scope, record, 'provider', 'agreement', { providerPid: message.providerPid, agreementId: agreement['@id'] }, { agreementId: agreement['@id'] });
@@ -48,7 +93,5 @@ export async function consumerOnAgreement(scope: StepScope, record: NegotiationR
     agreementId: agreement['@id'], negotiationPid: agreed.localPid, role: 'consumer', providerDid: agreed.counterPartyDid, consumerDid: ctx.participantDid,
     datasetId: agreed.datasetId, agreement, providerAddress: agreed.counterPartyAddress, createdAt: nowIso(ctx),
   });
-  const verified = await advance(scope, agreed, 'consumer', 'verification');
-  await send(scope, verified, `negotiations/${pidSegment(verified.providerPid ?? '')}/agreement/verification`, 'ContractAgreementVerificationMessage', contractAgreementVerificationMessage(consumerPids(verified)));
-  return verified;
+  return reactions.agreed({ scope, record: agreed });
 }

@@ -2,4 +2,4 @@
 export * from './states.js';
 export { Negotiations, type StartNegotiation } from './service.js';
 export { ProviderNegotiationActions, policyDrivenReactions, type ProviderNegotiationReactions, type ProviderReactionInput } from './provider.js';
-export { agreementProblems } from './consumer.js';
+export { agreementProblems, automaticConsumerReactions, type ConsumerNegotiationReactions, type ConsumerReactionInput } from './consumer.js';

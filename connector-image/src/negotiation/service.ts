@@ -15,7 +15,10 @@ import { nowIso, transact, type ConnectorContext } from '../runtime/context.js';
 import { reply, type Reply } from '../runtime/reply.js';
 import type { NegotiationRecord } from '../store/records.js';
 import type { StoreTx } from '../store/store.js';
-import { consumerAccept, consumerOnAgreement, consumerPids, consumerTerminate } from './consumer.js';
+import {
+  automaticConsumerReactions, consumerAccept, consumerCounterOffer, consumerOnAgreement, consumerPids, consumerTerminate, consumerVerify,
+  type ConsumerNegotiationReactions,
+} from './consumer.js';
 import { ProviderNegotiationActions, policyDrivenReactions, providerPids, type ProviderNegotiationReactions } from './provider.js';
 import { advance, messageHash, recordNew, send, type StepScope } from './steps.js';
 import { isTerminalNegotiationState, type Party } from './states.js';
@@ -47,6 +50,7 @@ export class Negotiations {
   constructor(
     private readonly ctx: ConnectorContext,
     private readonly reactions: ProviderNegotiationReactions = policyDrivenReactions,
+    private readonly consumerReactions: ConsumerNegotiationReactions = automaticConsumerReactions,
   ) {}
 
   private async checkCallback(address: string): Promise<void> {
@@ -189,14 +193,12 @@ export class Negotiations {
     return this.onExisting(pid, message, caller, 'consumer', async (scope, record) => {
       const requested = record.offer;
       const offered = await advance(scope, record, 'provider', 'offer', { providerPid: message.providerPid, offer: message.offer }, { offerId: message.offer['@id'] });
-      // The provider offered exactly what this consumer asked for: accepting needs no one's decision.
-      if (sameTerms(message.offer, requested) && offered.providerPid) return consumerAccept(scope, offered);
-      return offered;
+      return this.consumerReactions.offered({ scope, record: offered, matchesRequest: sameTerms(message.offer, requested) });
     });
   }
 
   agreement(pid: string, message: ContractAgreementMessage, caller: VerifiedConsumer): Promise<Reply> {
-    return this.onExisting(pid, message, caller, 'consumer', (scope, record) => consumerOnAgreement(scope, record, message));
+    return this.onExisting(pid, message, caller, 'consumer', (scope, record) => consumerOnAgreement(scope, record, message, this.consumerReactions));
   }
 
   // Shared paths
@@ -253,6 +255,38 @@ export class Negotiations {
       if (!record || record.role !== 'consumer') throw new ProcessNotFound('negotiation', pid);
       if (record.state !== 'OFFERED') throw new ManagementConflict('NotOffered', `negotiation ${pid} is ${record.state}; only an OFFERED negotiation can be accepted`);
       return consumerAccept(this.scope(tx, afterCommit), record);
+    });
+  }
+
+  /** The consumer answers the provider's offer with other terms (a counter-offer). */
+  async counterOffer(pid: string, offer: OdrlPolicyJson): Promise<NegotiationRecord> {
+    return transact(this.ctx, async (tx, afterCommit) => {
+      const record = await tx.negotiation(pid);
+      if (!record || record.role !== 'consumer') throw new ProcessNotFound('negotiation', pid);
+      if (record.state !== 'OFFERED') throw new ManagementConflict('NotOffered', `negotiation ${pid} is ${record.state}; only an OFFERED negotiation can be answered with a counter-offer`);
+      return consumerCounterOffer(this.scope(tx, afterCommit), record, offer);
+    });
+  }
+
+  /** The consumer verifies the agreement it holds (the negotiation is AGREED). */
+  async verify(pid: string): Promise<NegotiationRecord> {
+    return transact(this.ctx, async (tx, afterCommit) => {
+      const record = await tx.negotiation(pid);
+      if (!record || record.role !== 'consumer') throw new ProcessNotFound('negotiation', pid);
+      if (record.state !== 'AGREED') throw new ManagementConflict('NotAgreed', `negotiation ${pid} is ${record.state}; only an AGREED negotiation can be verified`);
+      return consumerVerify(this.scope(tx, afterCommit), record);
+    });
+  }
+
+  /** One provider step (offer, agree, finalize, terminate) on a negotiation this connector provides, in its own transaction. */
+  async providerStep(pid: string, step: (actions: ProviderNegotiationActions) => Promise<NegotiationRecord>): Promise<NegotiationRecord> {
+    return transact(this.ctx, async (tx, afterCommit) => {
+      const record = await tx.negotiation(pid);
+      if (!record || record.role !== 'provider') throw new ProcessNotFound('negotiation', pid);
+      if (isTerminalNegotiationState(record.state)) throw new ManagementConflict('AlreadyFinal', `negotiation ${pid} is already ${record.state}`);
+      const published = this.ctx.offers.byAssetId(record.datasetId);
+      if (!published) throw new ManagementConflict('OfferWithdrawn', `dataset '${record.datasetId}' is no longer offered; the negotiation can only be terminated`);
+      return step(new ProviderNegotiationActions(this.scope(tx, afterCommit), record, published));
     });
   }
 

@@ -10,6 +10,12 @@ export const TckProfileConfigSchema = z.strictObject({
     port: z.number().int().min(0).max(65535).default(8687),
   }).prefault({}).describe('Where the TCK\'s consumer-side cases POST to start a negotiation or a transfer.'),
   dataFile: z.string().min(1).describe('A file served as the data of every seeded TCK dataset.'),
+  pacing: z.strictObject({
+    stepDelayMs: z.number().int().min(0).max(10_000).default(500)
+      .describe('Pause before each scripted step: the TCK arms its handler for the next message only after it has seen the previous one.'),
+    stepDeadlineMs: z.number().int().min(100).max(300_000).default(30_000)
+      .describe('How long a scripted step waits for its process to reach the state it answers before the script gives up.'),
+  }).prefault({}),
 });
 
 export type TckProfileConfig = z.infer<typeof TckProfileConfigSchema>;

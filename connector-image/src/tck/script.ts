@@ -1,33 +1,50 @@
-// The provider steps the DSP TCK's provider-side cases expect, keyed by the dataset id (negotiation
-// cases CN:xx-yy) or the agreement id (transfer cases TP:xx-yy) the TCK is configured with. The TCK
-// drives the consumer's half of each case; the connector under test must take the provider's half on
-// its own, so this profile decides it from the id instead of from a policy.
-import type { ProviderNegotiationReactions, ProviderReactionInput } from '../negotiation/provider.js';
-import type { ProviderTransferReactionInput, ProviderTransferReactions } from '../transfer/provider.js';
+// The connector's half of each DSP TCK case. The TCK drives its own half and expects the connector under
+// test to take the other on its own: as provider, keyed by the dataset id (negotiation cases CN:xx-yy) or
+// the agreement id (transfer cases TP:xx-yy) the TCK is configured with; as consumer (CN_C, TP_C), keyed by
+// the dataset or agreement id the TCK names when it triggers the connector. So in this profile a script,
+// not a policy or an operator, decides each step; ScriptRunner takes the steps at the TCK's pace.
+import type { ConsumerNegotiationReactions } from '../negotiation/consumer.js';
+import type { ProviderNegotiationActions, ProviderNegotiationReactions, ProviderReactionInput } from '../negotiation/provider.js';
+import type { Negotiations } from '../negotiation/service.js';
+import type { NegotiationState, OdrlPolicyJson, TransferState } from '../protocol/index.js';
+import type { ProviderTransferReactions } from '../transfer/provider.js';
+import type { Transfers } from '../transfer/service.js';
+import type { ScriptRunner, ScriptedStep } from './script-runner.js';
 
-export type NegotiationStep = 'offer' | 'agree' | 'terminate' | 'finalize' | 'wait';
-export type TransferStep = 'start' | 'suspend' | 'complete' | 'terminate';
+export type ProviderNegotiationStep = 'offer' | 'agree' | 'finalize' | 'terminate';
+export type ProviderTransferStep = 'start' | 'suspend' | 'complete' | 'terminate';
+export type ConsumerNegotiationStep = 'accept' | 'counter-offer' | 'verify' | 'terminate';
+export type ConsumerTransferStep = 'suspend' | 'complete' | 'terminate';
 
-export interface NegotiationScript {
-  /** Steps after the consumer's opening request. */
-  requested: NegotiationStep[];
-  /** Steps after the consumer accepted an offer (default: agree). */
-  accepted?: NegotiationStep[];
-  /** Steps after the consumer verified the agreement (default: finalize). */
-  verified?: NegotiationStep[];
+/** The provider's steps after each consumer message; an empty list waits for the consumer. */
+export interface ProviderNegotiationScript {
+  /** After the consumer's opening request. */
+  requested: ProviderNegotiationStep[];
+  /** After the consumer answered an offer with a counter-offer (default: wait). */
+  counterOffered?: ProviderNegotiationStep[];
+  /** After the consumer accepted an offer (default: agree). */
+  accepted?: ProviderNegotiationStep[];
+  /** After the consumer verified the agreement (default: finalize). */
+  verified?: ProviderNegotiationStep[];
 }
 
-const offerThenAgree: NegotiationScript = { requested: ['offer'] };
-const agreeThenFinalize: NegotiationScript = { requested: ['agree'] };
+/** A consumer step and the state of the process it answers. */
+export interface ConsumerAction<S extends NegotiationState | TransferState, A extends string> {
+  when: S;
+  then: A;
+}
 
-/** Provider-side negotiation cases: dataset id → what the provider does at each consumer step. */
-export const TCK_NEGOTIATION_SCRIPTS: Readonly<Record<string, NegotiationScript>> = {
+const offerThenAgree: ProviderNegotiationScript = { requested: ['offer'] };
+const agreeThenFinalize: ProviderNegotiationScript = { requested: ['agree'] };
+
+/** Provider-side negotiation cases: dataset id → the provider's steps. */
+export const TCK_NEGOTIATION_SCRIPTS: Readonly<Record<string, ProviderNegotiationScript>> = {
   ACN0101: offerThenAgree,
-  ACN0102: offerThenAgree,
+  ACN0102: { requested: ['offer'], counterOffered: ['terminate'] },
   ACN0103: offerThenAgree,
   ACN0104: agreeThenFinalize,
   ACN0201: { requested: ['terminate'] },
-  ACN0202: { requested: ['wait'] },
+  ACN0202: { requested: [] },
   ACN0203: agreeThenFinalize,
   ACN0204: offerThenAgree,
   ACN0205: { requested: ['offer', 'terminate'] },
@@ -36,12 +53,13 @@ export const TCK_NEGOTIATION_SCRIPTS: Readonly<Record<string, NegotiationScript>
   ACN0301: agreeThenFinalize,
   ACN0302: offerThenAgree,
   // The TCK then sends a verification out of turn, which must be refused while the negotiation is ACCEPTED.
-  ACN0303: { requested: ['offer'], accepted: ['wait'] },
-  ACN0304: offerThenAgree,
+  ACN0303: { requested: ['offer'], accepted: [] },
+  // The TCK's first counter-offer is left unanswered; its second, out of turn, must be refused.
+  ACN0304: { requested: ['offer'], counterOffered: [] },
 };
 
-/** Provider-side transfer cases: agreement id → what the provider does when the transfer is requested. */
-export const TCK_TRANSFER_SCRIPTS: Readonly<Record<string, TransferStep[]>> = {
+/** Provider-side transfer cases: agreement id → the provider's steps after the transfer request. */
+export const TCK_TRANSFER_SCRIPTS: Readonly<Record<string, ProviderTransferStep[]>> = {
   ATP0101: ['start', 'terminate'],
   ATP0102: ['start', 'complete'],
   ATP0103: ['start', 'suspend', 'terminate'],
@@ -60,54 +78,136 @@ export const TCK_TRANSFER_SCRIPTS: Readonly<Record<string, TransferStep[]>> = {
   ATP0306: ['start'],
 };
 
-const scripted = { code: 'TckScripted', reason: ['the TCK case scripts this step'] };
+type NegotiationAction = ConsumerAction<NegotiationState, ConsumerNegotiationStep>;
+type TransferAction = ConsumerAction<TransferState, ConsumerTransferStep>;
 
-async function runNegotiationSteps(steps: readonly NegotiationStep[], { actions }: ProviderReactionInput): Promise<void> {
-  for (const step of steps) {
+const acceptThenVerify: NegotiationAction[] = [{ when: 'OFFERED', then: 'accept' }, { when: 'AGREED', then: 'verify' }];
+const verifyAgreement: NegotiationAction[] = [{ when: 'AGREED', then: 'verify' }];
+const acceptOffer: NegotiationAction[] = [{ when: 'OFFERED', then: 'accept' }];
+
+/**
+ * Consumer-side negotiation cases: dataset id → the consumer's steps. Cases that are not listed (and
+ * steps after the last) leave the negotiation where the TCK put it: the TCK checks that it stays there.
+ */
+export const TCK_CONSUMER_NEGOTIATION_SCRIPTS: Readonly<Record<string, NegotiationAction[]>> = {
+  ACNC0101: acceptThenVerify,
+  ACNC0102: [{ when: 'OFFERED', then: 'counter-offer' }],
+  ACNC0103: [{ when: 'OFFERED', then: 'terminate' }],
+  ACNC0104: verifyAgreement,
+  ACNC0202: [{ when: 'REQUESTED', then: 'terminate' }],
+  ACNC0203: [{ when: 'AGREED', then: 'terminate' }],
+  ACNC0205: acceptOffer,
+  ACNC0206: verifyAgreement,
+  ACNC0304: acceptOffer,
+  ACNC0305: acceptOffer,
+  ACNC0306: acceptOffer,
+};
+
+/** Consumer-side transfer cases: agreement id → the consumer's steps (unlisted: the provider drives). */
+export const TCK_CONSUMER_TRANSFER_SCRIPTS: Readonly<Record<string, TransferAction[]>> = {
+  ATPC0201: [{ when: 'STARTED', then: 'terminate' }],
+  ATPC0202: [{ when: 'STARTED', then: 'complete' }],
+  ATPC0203: [{ when: 'STARTED', then: 'suspend' }, { when: 'SUSPENDED', then: 'terminate' }],
+  ATPC0205: [{ when: 'REQUESTED', then: 'terminate' }],
+};
+
+const scripted = { code: 'TckScripted', reason: ['the TCK case scripts this step'] };
+const scriptedReason = 'the TCK case scripts this step';
+
+/** The connector's protocol services, once it runs (the reactions are made before it starts). */
+export type ScriptedServices = () => { negotiations: Negotiations; transfers: Transfers };
+
+function providerNegotiationSteps(services: ScriptedServices, pid: string, steps: readonly ProviderNegotiationStep[]): ScriptedStep[] {
+  const act = (step: ProviderNegotiationStep) => (actions: ProviderNegotiationActions) => {
     switch (step) {
-      case 'offer': await actions.counterOffer(); break;
-      case 'agree': await actions.agree(); break;
-      case 'finalize': await actions.finalize(); break;
-      case 'terminate': await actions.terminate(scripted); break;
-      case 'wait': break;
+      case 'offer': return actions.counterOffer();
+      case 'agree': return actions.agree();
+      case 'finalize': return actions.finalize();
+      case 'terminate': return actions.terminate(scripted);
     }
-  }
+  };
+  return steps.map((step) => ({ name: `provider ${step}`, act: () => services().negotiations.providerStep(pid, act(step)) }));
 }
 
-function scriptOf(input: ProviderReactionInput): NegotiationScript {
-  const datasetId = input.actions.record.datasetId;
+function scriptOf(datasetId: string): ProviderNegotiationScript {
   const script = TCK_NEGOTIATION_SCRIPTS[datasetId];
   if (!script) throw new Error(`dataset '${datasetId}' has no TCK script; the tck-conformance profile serves only the TCK's datasets`);
   return script;
 }
 
-/** Negotiation reactions of the TCK profile: the scripted step for the dataset; a counter-request is refused. */
-export const tckNegotiationReactions: ProviderNegotiationReactions = {
-  async requested(input) {
-    // The TCK's counter-offer cases (CN:01-02, CN:03-04) expect the provider to terminate.
-    if (input.counterRequest) return runNegotiationSteps(['terminate'], input);
-    return runNegotiationSteps(scriptOf(input).requested, input);
-  },
-  async accepted(input) {
-    return runNegotiationSteps(scriptOf(input).accepted ?? ['agree'], input);
-  },
-  async verified(input) {
-    return runNegotiationSteps(scriptOf(input).verified ?? ['finalize'], input);
-  },
+/** Provider negotiation reactions of the TCK profile: the dataset's scripted steps, played after the commit. */
+export function tckNegotiationReactions(runner: ScriptRunner, services: ScriptedServices): ProviderNegotiationReactions {
+  const play = ({ scope, actions }: ProviderReactionInput, steps: readonly ProviderNegotiationStep[]): Promise<void> => {
+    const pid = actions.record.localPid;
+    scope.afterCommit(() => runner.run('negotiation', pid, providerNegotiationSteps(services, pid, steps)));
+    return Promise.resolve();
+  };
+  return {
+    requested(input) {
+      const script = scriptOf(input.actions.record.datasetId);
+      return play(input, input.counterRequest ? script.counterOffered ?? [] : script.requested);
+    },
+    accepted(input) {
+      return play(input, scriptOf(input.actions.record.datasetId).accepted ?? ['agree']);
+    },
+    verified(input) {
+      return play(input, scriptOf(input.actions.record.datasetId).verified ?? ['finalize']);
+    },
+  };
+}
+
+/** Provider transfer reactions of the TCK profile: the agreement's scripted steps, played after the commit. */
+export function tckTransferReactions(runner: ScriptRunner, services: ScriptedServices): ProviderTransferReactions {
+  return {
+    requested({ scope, actions, agreement }) {
+      const steps = TCK_TRANSFER_SCRIPTS[agreement.agreementId];
+      if (!steps) throw new Error(`agreement '${agreement.agreementId}' has no TCK script; the tck-conformance profile serves only the TCK's agreements`);
+      const pid = actions.record.localPid;
+      const scriptedSteps = steps.map((step): ScriptedStep => ({
+        name: `provider ${step}`,
+        act: () => services().transfers.providerStep(pid, (provider) => {
+          switch (step) {
+            case 'start': return provider.start();
+            case 'suspend': return provider.suspend(scripted);
+            case 'complete': return provider.complete();
+            case 'terminate': return provider.terminate(scripted);
+          }
+        }),
+      }));
+      scope.afterCommit(() => runner.run('transfer', pid, scriptedSteps));
+      return Promise.resolve();
+    },
+  };
+}
+
+/** The TCK profile's consumer leaves offers and agreements to the script (see consumerNegotiationSteps). */
+export const tckConsumerReactions: ConsumerNegotiationReactions = {
+  offered: ({ record }) => Promise.resolve(record),
+  agreed: ({ record }) => Promise.resolve(record),
 };
 
-/** Transfer reactions of the TCK profile: the scripted sequence for the agreement, in order. */
-export const tckTransferReactions: ProviderTransferReactions = {
-  async requested({ actions, agreement }: ProviderTransferReactionInput) {
-    const steps = TCK_TRANSFER_SCRIPTS[agreement.agreementId];
-    if (!steps) throw new Error(`agreement '${agreement.agreementId}' has no TCK script; the tck-conformance profile serves only the TCK's agreements`);
-    for (const step of steps) {
-      switch (step) {
-        case 'start': await actions.start(); break;
-        case 'suspend': await actions.suspend(scripted); break;
-        case 'complete': await actions.complete(); break;
-        case 'terminate': await actions.terminate(scripted); break;
+/** The consumer's scripted steps for a negotiation it started for the TCK's dataset; a counter-offer repeats `requested`. */
+export function consumerNegotiationSteps(services: ScriptedServices, pid: string, datasetId: string, requested: OdrlPolicyJson): ScriptedStep[] {
+  return (TCK_CONSUMER_NEGOTIATION_SCRIPTS[datasetId] ?? []).map(({ when, then }) => ({
+    name: `consumer ${then} when ${when}`,
+    when,
+    act: () => {
+      const { negotiations } = services();
+      switch (then) {
+        case 'accept': return negotiations.accept(pid);
+        case 'counter-offer': return negotiations.counterOffer(pid, requested);
+        case 'verify': return negotiations.verify(pid);
+        case 'terminate': return negotiations.terminate(pid, scriptedReason);
       }
-    }
-  },
-};
+    },
+  }));
+}
+
+/** The consumer's scripted steps for a transfer it requested under the TCK's agreement. */
+export function consumerTransferSteps(services: ScriptedServices, pid: string, agreementId: string): ScriptedStep[] {
+  return (TCK_CONSUMER_TRANSFER_SCRIPTS[agreementId] ?? []).map(({ when, then }) => ({
+    name: `consumer ${then} when ${when}`,
+    when,
+    act: () => services().transfers.act(pid, then, scriptedReason),
+  }));
+}

@@ -1,12 +1,15 @@
 // The two endpoints the TCK's consumer-side cases (CN_C, TP_C) call to make this connector act as a
-// consumer: start a negotiation for a dataset of the TCK, or a transfer under an agreement the TCK names.
-// They listen on their own port (tck.triggers) and exist only in the tck-conformance profile.
+// consumer: start a negotiation for a dataset of the TCK, or a transfer under an agreement the TCK names,
+// and then play the consumer's scripted steps of that case. They listen on their own port (tck.triggers)
+// and exist only in the tck-conformance profile.
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Negotiations } from '../negotiation/service.js';
 import type { OdrlPolicyJson } from '../protocol/index.js';
 import type { ConnectorContext } from '../runtime/context.js';
 import type { Transfers } from '../transfer/service.js';
+import { consumerNegotiationSteps, consumerTransferSteps, type ScriptedServices } from './script.js';
+import type { ScriptRunner } from './script-runner.js';
 import { seedFinalizedAgreement } from './seed.js';
 
 export const NEGOTIATION_TRIGGER_PATH = '/tck/negotiations/requests';
@@ -38,7 +41,14 @@ function parse<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   return result.data;
 }
 
-export function createTckTriggerApp(ctx: ConnectorContext, deps: { negotiations: Negotiations; transfers: Transfers }): express.Express {
+export interface TriggerDeps {
+  negotiations: Negotiations;
+  transfers: Transfers;
+  runner: ScriptRunner;
+  services: ScriptedServices;
+}
+
+export function createTckTriggerApp(ctx: ConnectorContext, deps: TriggerDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: 64 * 1024 }));
@@ -49,6 +59,7 @@ export function createTckTriggerApp(ctx: ConnectorContext, deps: { negotiations:
       // The TCK's provider answers whatever offer id it was configured with; the rule is the minimal one DSP allows.
       const offer: OdrlPolicyJson = { '@id': trigger.offerId, '@type': 'Offer', assigner: trigger.providerId, permission: [{ action: 'use' }] };
       const record = await deps.negotiations.start({ providerUrl: trigger.connectorAddress, providerDid: trigger.providerId, datasetId: trigger.datasetId, offer });
+      deps.runner.run('negotiation', record.localPid, consumerNegotiationSteps(deps.services, record.localPid, trigger.datasetId, offer));
       res.status(201).json({ localPid: record.localPid, state: record.state });
     } catch (error) {
       next(error);
@@ -63,6 +74,7 @@ export function createTckTriggerApp(ctx: ConnectorContext, deps: { negotiations:
         agreementId: trigger.agreementId, role: 'consumer', providerDid: trigger.providerId, consumerDid: ctx.participantDid, counterPartyAddress: trigger.connectorAddress,
       });
       const record = await deps.transfers.begin({ agreementId: trigger.agreementId, format: trigger.format });
+      deps.runner.run('transfer', record.localPid, consumerTransferSteps(deps.services, record.localPid, trigger.agreementId));
       res.status(201).json({ localPid: record.localPid, state: record.state });
     } catch (error) {
       next(error);

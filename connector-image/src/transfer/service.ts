@@ -207,6 +207,16 @@ export class Transfers {
     });
   }
 
+  /** One provider step (start, suspend, complete, terminate) on a transfer this connector provides, in its own transaction. */
+  async providerStep(pid: string, step: (actions: ProviderTransferActions) => Promise<TransferRecord>): Promise<TransferRecord> {
+    return transact(this.ctx, async (tx, afterCommit) => {
+      const record = await tx.transfer(pid);
+      if (!record || record.role !== 'provider') throw new ProcessNotFound('transfer', pid);
+      if (isTerminalTransferState(record.state)) throw new ManagementConflict('AlreadyFinal', `transfer ${pid} is already ${record.state}`);
+      return step(new ProviderTransferActions(this.scope(tx, afterCommit), record));
+    });
+  }
+
   /** Suspend, resume, complete or terminate one of this connector's transfers and tell the counter-party. */
   async act(pid: string, action: 'suspend' | 'resume' | 'complete' | 'terminate', reason?: string): Promise<TransferRecord> {
     return transact(this.ctx, async (tx, afterCommit) => {
