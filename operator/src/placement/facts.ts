@@ -1,6 +1,7 @@
 import type { KubeObject } from '../runtime/objects.js';
 import { matchesLabelSelector } from '../runtime/label-selector.js';
 import type { PlacementConfig } from './config.js';
+import { allowedNodes, boundPodsOf, NodeTopology, placementRulesOf, type NodeFilter } from './constraints.js';
 import { powerProfiles } from './power-model.js';
 import type { PowerProfile } from './power-profiles.js';
 import { FULL_LOAD_WATTS_ANNOTATION, IDLE_WATTS_ANNOTATION, PREFERRED_RACKS_ANNOTATION, WATTS_RESOURCE } from './names.js';
@@ -36,6 +37,11 @@ export interface PodFacts {
   preferredNode?: string;
   /** For a pending pod: racks it prefers, in order. */
   preferredRacks?: readonly string[];
+  /**
+   * For a pending pod: the nodes its node selector, required node affinity and hard topology spread allow
+   * now (constraints.ts). Absent when it has none of these: every node is allowed.
+   */
+  allowedNodes?: NodeFilter;
 }
 
 export type PlacementProblemReason =
@@ -264,7 +270,10 @@ export interface ClusterFacts {
   problems: PlacementProblem[];
 }
 
-/** Reads every managed node and every live pod; unmanaged nodes are skipped, problems collected. */
+/**
+ * Reads every managed node and every live pod; unmanaged nodes are skipped, problems collected. A pending
+ * pod that requests watts gets the nodes it may be bound to (allowedNodes) when it has placement rules.
+ */
 export function readCluster(config: PlacementConfig, nodeObjects: readonly KubeObject[], podObjects: readonly KubeObject[]): ClusterFacts {
   const cluster: ClusterFacts = { nodes: [], pods: [], problems: [] };
   for (const node of nodeObjects) {
@@ -272,10 +281,31 @@ export function readCluster(config: PlacementConfig, nodeObjects: readonly KubeO
     if (facts) cluster.nodes.push(facts);
     cluster.problems.push(...problems);
   }
+  const pending: Array<[KubeObject, PodFacts]> = [];
   for (const pod of podObjects) {
     const { facts, problems } = podFactsFromKube(pod);
-    if (facts) cluster.pods.push(facts);
+    if (facts) {
+      cluster.pods.push(facts);
+      if (facts.nodeName === undefined && facts.wattsRequest > 0) pending.push([pod, facts]);
+    }
     cluster.problems.push(...problems);
+  }
+  if (pending.length > 0) {
+    const bound = boundPodsOf(podObjects);
+    const topology = new NodeTopology(cluster.nodes);
+    // The replicas of one workload share their rules and labels: their allowed nodes are computed once.
+    const computed = new Map<string, NodeFilter>();
+    for (const [pod, facts] of pending) {
+      const rules = placementRulesOf(pod);
+      if (!rules.constrained) continue;
+      const key = `${JSON.stringify([facts.namespace, pod.metadata.labels ?? {}])}${rules.key}`;
+      let allowed = computed.get(key);
+      if (!allowed) {
+        allowed = allowedNodes({ namespace: facts.namespace, labels: pod.metadata.labels ?? {} }, rules, topology, bound);
+        computed.set(key, allowed);
+      }
+      facts.allowedNodes = allowed;
+    }
   }
   return cluster;
 }

@@ -6,6 +6,7 @@ export * from './power-model.js';
 export * from './names.js';
 export { parseQuantity, cpuMillis, bytes, wholeUnits, QuantityError } from './quantity.js';
 export * from './facts.js';
+export * from './constraints.js';
 export * from './shares.js';
 export * from './share-plan.js';
 export * from './headroom.js';

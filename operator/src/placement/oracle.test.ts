@@ -1,4 +1,4 @@
-import { checkPlacement, type PlacementSnapshot, type SnapshotNode } from './oracle.js';
+import { checkPlacement, podFit, type PlacementSnapshot, type SnapshotNode } from './oracle.js';
 
 const node = (name: string, rack: string, watts: string, cpu = '8'): SnapshotNode => ({
   name,
@@ -53,4 +53,26 @@ test('host spread is measured over the given domain only', () => {
   };
   expect(checkPlacement(snapshot)).toEqual([]);
   expect(checkPlacement({ ...snapshot, spreadDomain: undefined }).map((v) => v.rule)).toEqual(['HostSpreadSkew']);
+});
+
+test('podFit says, per node, what keeps a pending pod off it', () => {
+  const snapshot: PlacementSnapshot = {
+    nodes: [node('a', 'r1', '300'), node('b', 'r1', '150'), node('c', 'r2', '500', '1'), { name: 'plain', labels: {}, allocatable: { cpu: '8' } }],
+    pods: [
+      { namespace: 'ns', name: 'w-0', nodeName: 'a', requests: { cpu: '1', 'power.musubi.dev/watts': '100' }, workload: 'w' },
+      { namespace: 'ns', name: 'x', nodeName: 'b', requests: { 'power.musubi.dev/watts': '100' } },
+    ],
+    rackBudgets: new Map(),
+    spreadDomain: (n) => n.labels['topology.musubi.dev/rack'] !== undefined,
+  };
+  const pending = { namespace: 'ns', name: 'w-1', requests: { cpu: '2', 'power.musubi.dev/watts': '100' }, workload: 'w' };
+  expect(podFit(snapshot, pending)).toEqual([
+    // a: watts fit (100 of 300 used), but a second replica there while b and c have none skews the spread.
+    { node: 'a', obstacles: ['HostSpreadSkew'] },
+    { node: 'b', obstacles: ['Insufficient power.musubi.dev/watts'] },
+    { node: 'c', obstacles: ['Insufficient cpu'] },
+    { node: 'plain', obstacles: ['OutsideSpreadDomain', 'Insufficient power.musubi.dev/watts'] },
+  ]);
+  // Without a workload there is no spread to keep: the pod fits on a.
+  expect(podFit(snapshot, { ...pending, workload: undefined }).find((f) => f.node === 'a')).toEqual({ node: 'a', obstacles: [] });
 });

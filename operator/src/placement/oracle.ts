@@ -124,6 +124,55 @@ function checkHostSpread(snapshot: PlacementSnapshot): PlacementViolation[] {
   return violations;
 }
 
+/** Why a pending pod cannot be bound to one node now; an empty `obstacles` means it could be. */
+export interface NodeFit {
+  node: string;
+  /** `Insufficient <resource>` (as the scheduler words it), `OutsideSpreadDomain` or `HostSpreadSkew`. */
+  obstacles: string[];
+}
+
+/**
+ * Where a pending pod could be bound now, by the rules the placement relies on: every resource it requests
+ * fits what the node's bound pods leave of its allocatable, the node is in the spread domain (the nodes
+ * the pod may run on), and a pod of a workload keeps that workload's host spread within 1, counting
+ * itself. A settled cluster holds a pod Pending only when every node has an obstacle.
+ */
+export function podFit(snapshot: PlacementSnapshot, pod: SnapshotPod): NodeFit[] {
+  const inDomain = snapshot.spreadDomain ?? (() => true);
+  const hostOf = (n: SnapshotNode) => n.labels[HOSTNAME_LABEL] ?? n.name;
+  const nodes = new Map(snapshot.nodes.map((n) => [n.name, n]));
+  const used = new Map<string, Map<string, number>>();
+  const perHost = new Map<string, number>();
+  for (const bound of snapshot.pods) {
+    if (bound.nodeName === undefined) continue;
+    const node = nodes.get(bound.nodeName);
+    if (!node) continue;
+    let perNode = used.get(node.name);
+    if (!perNode) used.set(node.name, (perNode = new Map()));
+    for (const [resource, q] of Object.entries(bound.requests)) {
+      perNode.set(resource, (perNode.get(resource) ?? 0) + parseQuantity(q, `pod ${bound.namespace}/${bound.name} requests.${resource}`));
+    }
+    if (pod.workload !== undefined && bound.workload === pod.workload && inDomain(node)) perHost.set(hostOf(node), (perHost.get(hostOf(node)) ?? 0) + 1);
+  }
+  const domainHosts = new Set(snapshot.nodes.filter(inDomain).map(hostOf));
+  let fewest = Infinity;
+  for (const host of domainHosts) fewest = Math.min(fewest, perHost.get(host) ?? 0);
+
+  return snapshot.nodes.map((node) => {
+    const obstacles: string[] = [];
+    if (!inDomain(node)) obstacles.push('OutsideSpreadDomain');
+    for (const [resource, q] of Object.entries(pod.requests)) {
+      const want = parseQuantity(q, `pod ${pod.namespace}/${pod.name} requests.${resource}`);
+      if (want <= 0) continue;
+      const raw = node.allocatable[resource];
+      const allocatable = raw === undefined ? 0 : parseQuantity(raw, `node ${node.name} allocatable.${resource}`);
+      if ((used.get(node.name)?.get(resource) ?? 0) + want > allocatable + 1e-9) obstacles.push(`Insufficient ${resource}`);
+    }
+    if (pod.workload !== undefined && inDomain(node) && (perHost.get(hostOf(node)) ?? 0) + 1 - fewest > 1) obstacles.push('HostSpreadSkew');
+    return { node: node.name, obstacles };
+  });
+}
+
 /**
  * Replays a share plan from `current` and reports every prefix after which a rack's shares exceed its
  * budget. A rack already over budget before the plan is held to never growing until it fits.

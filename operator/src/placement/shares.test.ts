@@ -102,6 +102,22 @@ test('a node that lost its share (re-registered with none) gets it back first', 
   expect(planShareUpdates(current, result.shares)).toEqual([{ node: 'r1-node-07', toWatts: 197, change: 'increase' }]);
 });
 
+test('a re-registered node gets its share back even when the other nodes hold the whole pool', () => {
+  // While node-07 was gone its watts went to the others (203 W each); it re-registers with no share.
+  const nodes = rackNodes('r1', 34, (i) => (i === 7 ? undefined : 203));
+  const result = computeShares(new Map([['r1', 10679]]), nodes, []);
+  expect(result.shares.get('r1-node-07')).toBe(197);
+  expect(sum(result.shares.values())).toBeLessThanOrEqual(10679 - 34 * 117);
+  for (const [node, share] of result.shares) if (node !== 'r1-node-07') expect(share).toBeGreaterThanOrEqual(197);
+  // The donors shrink before the re-registered node grows, and the result is a fixed point.
+  const current = new Map(nodes.map((n) => [n.name, n.currentShareWatts]));
+  const steps = planShareUpdates(current, result.shares);
+  expect(steps.at(-1)).toEqual({ node: 'r1-node-07', toWatts: 197, change: 'increase' });
+  expect(steps.slice(0, -1).every((s) => s.change === 'decrease')).toBe(true);
+  const settled = rackNodes('r1', 34, (i) => result.shares.get(`r1-node-${String(i).padStart(2, '0')}`));
+  expect(planShareUpdates(new Map(settled.map((n) => [n.name, n.currentShareWatts])), computeShares(new Map([['r1', 10679]]), settled, []).shares)).toEqual([]);
+});
+
 test('a budget shrunk below what is requested evicts nothing: shares stay at requests and the rack says why', () => {
   const nodes = rackNodes('r1', 3, () => 600);
   const pods = [bound('a', 'r1-node-00', 500), bound('b', 'r1-node-01', 450), bound('c', 'r1-node-02', 300)];

@@ -17,10 +17,11 @@ import type { RackSummary } from './summary.js';
 // floor, and the summary carries a RackOverCommitted condition.
 //
 // Within the pool, shares start from what nodes advertise now, so a steady cluster needs no patches.
-// Pending pods reserve watts on one node each (chosen from the pods and nodes alone, not from the current
-// shares, so a recomputation reaches the same choice); free share is drained from the nodes with the most
-// to make room (the donors), and left-over watts top up the nodes furthest below an even level — which is
-// also how a node that lost its share (re-registered with none) gets it back.
+// Pending pods reserve watts on one node each, one they may be bound to (allowedNodes), chosen from the
+// pods and nodes alone, not from the current shares, so a recomputation reaches the same choice. Free share
+// is drained from the nodes with the most to make room (the donors), and left-over watts top up the nodes
+// furthest below an even level, taken from the nodes above that level when nothing is left over. That is
+// how a node that lost its share (re-registered with none) gets it back.
 
 export const DEFAULT_RACK_LABEL = 'topology.musubi.dev/rack';
 
@@ -174,6 +175,7 @@ export function computeShares(racks: RackBudgetSource, nodes: readonly NodeFacts
     const node = ordered[i] as NodeFacts;
     return (
       node.schedulable &&
+      (pod.allowedNodes === undefined || pod.allowedNodes.has(node.name)) &&
       node.cpuMillis - (cpuUsed[i] as number) - (pendingCpu[i] as number) >= pod.cpuMillis &&
       (node.memoryBytes === 0 || node.memoryBytes - (memUsed[i] as number) - (pendingMem[i] as number) >= pod.memoryBytes) &&
       (ceiling[i] as number) - (requested[i] as number) - (demand[i] as number) >= pod.wattsRequest &&
@@ -273,12 +275,27 @@ export function computeShares(racks: RackBudgetSource, nodes: readonly NodeFacts
       }
       if (total > rack.pool) {
         drainHighest(spare, members, total - rack.pool);
-      } else if (schedulable.length > 0) {
+        total = rack.pool;
+      }
+      if (schedulable.length > 0) {
         const level = Math.floor((rack.pool - needSum) / schedulable.length);
         const below = schedulable.filter((i) => (spare[i] as number) < level - tolerance);
         if (below.length > 0) {
-          for (const i of below) spareCap[i] = Math.min(spareCap[i] as number, level);
-          raiseLowest(spare, spareCap, below, rack.pool - total);
+          let wanted = 0;
+          for (const i of below) {
+            spareCap[i] = Math.min(spareCap[i] as number, level);
+            wanted += Math.max(0, (spareCap[i] as number) - (spare[i] as number));
+          }
+          let available = rack.pool - total;
+          if (wanted > available) {
+            // The pool is handed out (e.g. a node re-registered after the others took its watts): nodes above
+            // the even level give back down to it, never below, so a lost share is restored.
+            const isBelow = new Set(below);
+            const donors = members.filter((i) => !isBelow.has(i) && (spare[i] as number) > level);
+            const excess = donors.reduce((n, i) => n + (spare[i] as number) - level, 0);
+            available += drainHighest(spare, donors, Math.min(wanted - available, excess));
+          }
+          raiseLowest(spare, spareCap, below, available);
         }
       }
       for (const i of members) {

@@ -91,9 +91,11 @@ export const ConnectorStatus = z
     readyReplicas: z.number().int().optional().describe('Ready connector pods.'),
     configHash: z.string().optional().describe('Hash of the rendered configuration the pods run with.'),
     placement: z.strictObject({
-      racks: z.array(z.string()).max(64).optional().describe('Racks the pods run on.'),
-      estimatedWatts: z.number().int().optional().describe('Estimated power per pod in watts.'),
-    }).optional().describe('Where the pods were placed.'),
+      racks: z.array(z.string()).max(64).optional()
+        .describe('Racks the ready pods run on: the rack label values (placement.rackLabel, default topology.musubi.dev/rack) of their nodes.'),
+      estimatedWatts: z.number().int().optional()
+        .describe('Watts each pod requests as power.musubi.dev/watts (its estimated draw); absent when the pods are not required on ORv3 nodes.'),
+    }).optional().describe('Where the pods were placed; the PodsScheduled condition says why one could not be.'),
   })
   .describe('Observed state of the Connector.');
 

@@ -1,5 +1,5 @@
 import type { Connector, Participant, Policy, TrustAnchor } from '../../api/v1alpha1/index.js';
-import { generationChanged, keyOf, mapToOwner, mapToSelf, type KubeObject, type Manager } from '../../runtime/index.js';
+import { generationChanged, keyOf, mapToOwner, mapToSelf, type KubeObject, type Manager, type WatchEventKind } from '../../runtime/index.js';
 import { ChildCache, MANAGED_SELECTOR } from '../shared/children.js';
 import type { ReconcilerContext, Stored } from '../shared/context.js';
 import { CONNECTOR, PARTICIPANT, POLICY, TRUST_ANCHOR } from '../shared/kinds.js';
@@ -7,6 +7,27 @@ import { OWNER_KIND_LABEL, OWNER_NAME_LABEL, OWNER_NAMESPACE_LABEL } from '../sh
 import { ReferenceIndex } from '../shared/reference-index.js';
 import { CONNECTOR_CHILD_TYPES, ConnectorReconciler, type PlacementRenderer } from './reconcile.js';
 import { participantKeyOf, policyKeysOf } from './references.js';
+
+const POD = { apiVersion: 'v1', kind: 'Pod' } as const;
+const NODE = { apiVersion: 'v1', kind: 'Node' } as const;
+
+interface PodShape {
+  spec?: { nodeName?: string };
+  status?: { phase?: string; conditions?: Array<{ type?: string; status?: string; reason?: string; message?: string }> };
+}
+
+// What of a pod PodsScheduled and status.placement read; kubelets and kwok rewrite the rest often.
+function podFingerprint(pod: KubeObject): string {
+  const p = pod as PodShape;
+  const scheduled = p.status?.conditions?.find((c) => c.type === 'PodScheduled');
+  const ready = p.status?.conditions?.find((c) => c.type === 'Ready');
+  return JSON.stringify([p.spec?.nodeName, p.status?.phase, scheduled?.status, scheduled?.reason, scheduled?.message, ready?.status, Boolean(pod.metadata.deletionTimestamp)]);
+}
+
+/** Pod creations, deletions and changes of binding, scheduler verdict or readiness. */
+export function podSchedulingChanged(event: WatchEventKind, pod: KubeObject, old?: KubeObject): boolean {
+  return event !== 'update' || !old || podFingerprint(pod) !== podFingerprint(old);
+}
 
 /** Until operator/src/placement provides a renderer, pods carry no placement constraints. */
 export const noPlacement: PlacementRenderer = () => ({});
@@ -32,6 +53,10 @@ export function setupConnectorController(manager: Manager, context: ReconcilerCo
     children.add(type, informer.store);
     return informer;
   });
+  // The connector pods (by the owner labels they inherit from the Deployment's template) and the nodes
+  // they are bound to, for PodsScheduled and the racks in status.placement.
+  const pods = manager.informer(POD, { labelSelector: MANAGED_SELECTOR });
+  const nodes = manager.informer(NODE);
   const byPolicy = new ReferenceIndex(connectors, policyKeysOf);
   const byParticipant = new ReferenceIndex(connectors, participantKeyOf);
   const participantsByAnchor = new ReferenceIndex(participants, anchorKeyOf);
@@ -45,6 +70,8 @@ export function setupConnectorController(manager: Manager, context: ReconcilerCo
     anchors: anchors.store,
     children,
     placement: options.placement ?? noPlacement,
+    pods: pods.store,
+    nodes: nodes.store,
   });
   const toOwner = mapToOwner(CONNECTOR);
   // ConfigMaps of other owners matter too: a Policy's compiled document, an anchor's published keys.
@@ -67,6 +94,7 @@ export function setupConnectorController(manager: Manager, context: ReconcilerCo
     watches: [
       { informer: connectors, mapToKeys: mapToSelf, predicate: generationChanged },
       ...childInformers.map((informer) => ({ informer, mapToKeys: informer.type.kind === 'ConfigMap' ? configMapToConnectors : toOwner })),
+      { informer: pods, mapToKeys: toOwner, predicate: podSchedulingChanged },
       { informer: policies, mapToKeys: (p: KubeObject) => byPolicy.referrers(keyOf(p.metadata.namespace, p.metadata.name ?? '')) },
       { informer: participants, mapToKeys: (p: KubeObject) => byParticipant.referrers(keyOf(p.metadata.namespace, p.metadata.name ?? '')) },
       { informer: anchors, mapToKeys: (a: KubeObject) => connectorsOfAnchor(keyOf(a.metadata.namespace, a.metadata.name ?? '')) },

@@ -5,7 +5,8 @@ import { CONFIG_MAP, CONNECTOR, DEPLOYMENT, PARTICIPANT, POD_DISRUPTION_BUDGET, 
 import { markDeploymentAvailable, readyOf, startTestOperator, type TestOperator } from '../shared/test-operator.js';
 import { setupConnectorController } from './controller.js';
 import { anchorObject, connectorObject, NS, participantObject, pcfData, policyObject, readyParticipantStatus, trustListConfigMap } from './fixtures.js';
-import { CONFIG_HASH_ANNOTATION } from './render.js';
+import { childLabels } from '../shared/labels.js';
+import { COMPONENT, CONFIG_HASH_ANNOTATION } from './render.js';
 
 type ConnectorStatus = { configHash?: string; offers?: number; did?: string; observedGeneration?: number; conditions?: Array<{ type: string; status: string; reason: string; message: string }> };
 
@@ -65,6 +66,8 @@ test('create → configuration, workload and status; Ready once the Deployment i
   await untilReady('Ready');
   expect((await statusOf())?.conditions?.map((c) => `${c.type}=${c.status}`)).toEqual([
     'Ready=True', 'ParticipantReady=True', 'PoliciesReady=True', 'TrustAnchorResolved=True', 'DataSourcesReady=True', 'DeploymentAvailable=True',
+    // The in-memory API server runs no ReplicaSet controller: no pods, so no verdict on them.
+    'PodsScheduled=Unknown',
   ]);
   expect(await op.events('ConfigurationRendered')).toHaveLength(1);
 });
@@ -235,4 +238,47 @@ test('a tenant namespace not set up yet holds the deployment back', async () => 
   const waiting = await untilReady('TenantNamespacePending');
   expect(readyOf(waiting)?.message).toContain('musubi-jp-manufacturer');
   expect(await deployment('musubi-jp-manufacturer')).toBeUndefined();
+});
+
+const POD = { apiVersion: 'v1', kind: 'Pod' } as const;
+
+/** A connector pod as the ReplicaSet controller makes it from the Deployment's template (owner labels included). */
+function connectorPod(name: string, status: Record<string, unknown>, nodeName?: string): KubeObject {
+  return {
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: { name, namespace: NS, labels: childLabels({ apiVersion: 'musubi.dev/v1alpha1', kind: 'Connector', name: 'jp-manufacturer', namespace: NS, uid: 'u' }, COMPONENT) },
+    spec: { ...(nodeName ? { nodeName } : {}), containers: [{ name: 'connector', image: 'x', resources: { requests: { cpu: '100m', 'power.musubi.dev/watts': '3' }, limits: { 'power.musubi.dev/watts': '3' } } }] },
+    status,
+  } as KubeObject;
+}
+
+test('a pod the scheduler refuses for want of watts: PodsScheduled=False and Ready say so, an Event too; once bound, the racks show', async () => {
+  await start();
+  await seedWorld(op.client);
+  op.client.seed({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'orv3-a-07', labels: { 'topology.musubi.dev/rack': 'rack-a' } }, status: {} } as KubeObject);
+  await op.client.create(connectorObject());
+  await op.until('deployment', () => deployment());
+  await markDeploymentAvailable(op.client, NS, 'jp-manufacturer-connector');
+  const said = '0/35 nodes are available: 34 Insufficient power.musubi.dev/watts, 1 node(s) didn\'t match Pod\'s node affinity/selector.';
+  await op.client.create(connectorPod('jp-manufacturer-connector-abc12', {
+    phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: said }],
+  }));
+  const refused = await untilReady('InsufficientPower');
+  expect(readyOf(refused)?.status).toBe('False');
+  const condition = await conditionOf('PodsScheduled');
+  expect(condition).toMatchObject({ status: 'False', reason: 'InsufficientPower' });
+  expect(condition?.message).toContain(`Pod ${NS}/jp-manufacturer-connector-abc12 cannot be scheduled: it requests 3 W of power.musubi.dev/watts`);
+  expect(condition?.message).toContain(`The scheduler says: "${said}"`);
+  const events = await op.until('InsufficientPower event', async () => ((await op.events('InsufficientPower')).length > 0 ? op.events('InsufficientPower') : undefined));
+  expect(events).toEqual([expect.objectContaining({ type: 'Warning', regarding: expect.objectContaining({ name: 'jp-manufacturer' }) })]);
+
+  // Watts freed: the scheduler binds the pod and it becomes ready.
+  const pod = (await op.get(POD, NS, 'jp-manufacturer-connector-abc12'))!;
+  await op.client.update({ ...pod, spec: { ...(pod.spec as object), nodeName: 'orv3-a-07' } });
+  const bound = (await op.get(POD, NS, 'jp-manufacturer-connector-abc12'))!;
+  await op.client.updateStatus({ ...bound, status: { phase: 'Running', conditions: [{ type: 'PodScheduled', status: 'True' }, { type: 'Ready', status: 'True' }] } });
+  await untilReady('Ready');
+  expect(await conditionOf('PodsScheduled')).toMatchObject({ status: 'True', reason: 'PodsScheduled' });
+  expect((await getConnector())?.status).toEqual(expect.objectContaining({ placement: { racks: ['rack-a'] } }));
+  expect(await op.events('InsufficientPower')).toHaveLength(1);
 });

@@ -20,11 +20,13 @@ import { trustListConfigMapName } from '../trustanchor/names.js';
 import {
   COMPONENT, DEFAULT_CONNECTOR_RESOURCES, connectorName, managementSecretName, renderConnector, renderManagementSecret, type PodPlacement, type Resources,
 } from './render.js';
+import { PODS_SCHEDULED, podScheduling, type PodScheduling } from './scheduling.js';
 import { isOptionalSource, sourceReferences, type SourceReference } from './sources.js';
 
 // Connector → its configuration and workload, in the namespace its Participant's workloads run in.
 // Ready only when the Participant is Ready, every Policy its offers use is valid, the trust anchor's
-// keys are known, the source data exists and the Deployment is available.
+// keys are known, the source data exists and the Deployment is available. PodsScheduled says where the
+// pods run, or why the scheduler refused one (InsufficientPower when no rack has the watts left).
 
 export const CONNECTOR_FINALIZER = 'musubi.dev/connector-cleanup';
 export const PARTICIPANT_READY = 'ParticipantReady';
@@ -33,6 +35,9 @@ export const TRUST_ANCHOR_RESOLVED = 'TrustAnchorResolved';
 export const DATA_SOURCES_READY = 'DataSourcesReady';
 export const DEPLOYMENT_AVAILABLE = 'DeploymentAvailable';
 const REQUIRED = [PARTICIPANT_READY, POLICIES_READY, TRUST_ANCHOR_RESOLVED, DATA_SOURCES_READY, DEPLOYMENT_AVAILABLE];
+// A pod the scheduler has not tried yet is no verdict, but one it refused is: Ready then names the
+// scheduler's reason (InsufficientPower) rather than only that replicas are missing.
+const REQUIRED_WHEN_REFUSED = [PARTICIPANT_READY, POLICIES_READY, TRUST_ANCHOR_RESOLVED, DATA_SOURCES_READY, PODS_SCHEDULED, DEPLOYMENT_AVAILABLE];
 
 /** Copied source values are re-read this often: the operator does not watch users' ConfigMaps and Secrets. */
 export const SOURCES_RESYNC_MS = 5 * 60_000;
@@ -61,11 +66,17 @@ export interface ConnectorReconcilerDeps extends ReconcilerContext {
   anchors: ReadonlyStore<Stored<TrustAnchor>>;
   children: ChildCache;
   placement: PlacementRenderer;
+  /** Managed pods (the Connector's among them) and nodes: PodsScheduled and status.placement.racks. */
+  pods: ReadonlyStore<KubeObject>;
+  nodes: ReadonlyStore<KubeObject>;
 }
 
 type ReadyState = { status: 'True' | 'False' | 'Unknown'; reason: string; message: string };
 
 export class ConnectorReconciler {
+  // The refusal last reported per Connector: the cached status can lag a write, and one Event per refusal is enough.
+  private readonly refusals = new Map<string, string>();
+
   constructor(private readonly deps: ConnectorReconcilerDeps) {}
 
   async reconcile(key: string): Promise<ReconcileResult | void> {
@@ -79,7 +90,8 @@ export class ConnectorReconciler {
     const previous = connector.status ?? {};
     const status: ConnectorStatus = { observedGeneration: generation, endpoint: connector.spec.publicURL };
     const finish = async (result?: ReconcileResult) => {
-      await writeStatus(this.deps.client, connector, { ...status, conditions: conditions.withReady(REQUIRED) });
+      const required = conditions.get(PODS_SCHEDULED)?.status === 'False' ? REQUIRED_WHEN_REFUSED : REQUIRED;
+      await writeStatus(this.deps.client, connector, { ...status, conditions: conditions.withReady(required) });
       return result;
     };
 
@@ -174,11 +186,16 @@ export class ConnectorReconciler {
       const deployment = applied.find((c) => c.kind === 'Deployment');
       const availability = deploymentAvailability(deployment, `Deployment ${workloadNamespace}/${connectorName(name)}`);
       conditions.set(DEPLOYMENT_AVAILABLE, availability.status, availability.reason, availability.message);
+      const scheduling = await this.schedulingOf(connector, workloadNamespace, conditions);
+      const where = {
+        ...(scheduling.racks.length > 0 ? { racks: scheduling.racks } : {}),
+        ...(placement.estimatedWatts !== undefined ? { estimatedWatts: placement.estimatedWatts } : {}),
+      };
       Object.assign(status, {
         offers: rendered.config.offers.length,
         readyReplicas: availability.readyReplicas,
         configHash: rendered.configHash,
-        ...(placement.estimatedWatts !== undefined ? { placement: { estimatedWatts: placement.estimatedWatts } } : {}),
+        ...(Object.keys(where).length > 0 ? { placement: where } : {}),
       });
       if (previous.configHash !== rendered.configHash) {
         await this.deps.events.record(connector, 'Normal', 'ConfigurationRendered', 'Render',
@@ -189,6 +206,26 @@ export class ConnectorReconciler {
       conditions.set(DEPLOYMENT_AVAILABLE, 'False', 'ChildRejected', `${err.message}. Fix the Connector spec (some fields, e.g. persistence, cannot change once created).`);
     }
     return finish(sourceRefs.length > 0 ? { requeueAfter: SOURCES_RESYNC_MS } : undefined);
+  }
+
+  /** Sets PodsScheduled from the Connector's pods; a new refusal is also an Event. */
+  private async schedulingOf(connector: Stored<Connector>, workloadNamespace: string, conditions: ConditionSet): Promise<PodScheduling> {
+    const scheduling = podScheduling({
+      pods: this.deps.pods.list({ namespace: workloadNamespace, labelSelector: { matchLabels: ownerLabels(connector) } }),
+      nodeLabels: (node) => this.deps.nodes.getByName(undefined, node)?.metadata.labels,
+      rackLabel: this.deps.config.placement.rackLabel,
+      workload: `Deployment ${workloadNamespace}/${connectorName(connector.metadata.name)}`,
+    });
+    const key = `${connector.metadata.namespace}/${connector.metadata.name}`;
+    const before = getCondition(connector.status?.conditions, PODS_SCHEDULED);
+    conditions.set(PODS_SCHEDULED, scheduling.status, scheduling.reason, scheduling.message);
+    if (scheduling.status !== 'False') {
+      this.refusals.delete(key);
+    } else if (this.refusals.get(key) !== scheduling.reason && (before?.status !== 'False' || before.reason !== scheduling.reason)) {
+      this.refusals.set(key, scheduling.reason);
+      await this.deps.events.record(connector, 'Warning', scheduling.reason, 'Schedule', scheduling.message);
+    }
+    return scheduling;
   }
 
   private participantReadiness(participant: Stored<Participant>): ReadyState {
@@ -282,6 +319,7 @@ export class ConnectorReconciler {
 
   /** Deletes children in other namespaces (a managed tenant's), which owner references cannot reach. */
   private async cleanup(connector: KubeObject): Promise<void> {
+    this.refusals.delete(`${connector.metadata.namespace}/${connector.metadata.name}`);
     for (const type of CONNECTOR_CHILD_TYPES) {
       const { items } = await this.deps.client.list(type, { labelSelector: { matchLabels: ownerLabels(connector) } });
       for (const child of items) {

@@ -134,14 +134,15 @@ async function snapshotCheck(placement: PlacementConfig) {
   return { violations, shareSums, nodes };
 }
 
-function podObject(name: string, placement: PlacementConfig): KubeObject {
+function podObject(name: string, placement: PlacementConfig, options: { watts?: number; preferredRacks?: string[] } = {}): KubeObject {
+  const watts = options.watts ?? POD_WATTS;
   const rendered = renderPlacement({
     workload: 'connector',
-    placement: { requireORv3: true },
-    resources: { requests: { cpu: '1', memory: '1Gi', [WATTS_RESOURCE]: String(POD_WATTS) } },
+    placement: { requireORv3: true, ...(options.preferredRacks ? { preferredRacks: options.preferredRacks } : {}) },
+    resources: { requests: { cpu: '1', memory: '1Gi', [WATTS_RESOURCE]: String(watts) } },
     selectorLabels: { app: `${suite}-load` },
     defaults: placementDefaults(placement, true),
-    estimateWatts: () => POD_WATTS,
+    estimateWatts: () => watts,
   });
   return {
     apiVersion: 'v1',
@@ -201,6 +202,49 @@ test('a node without the rack label is reported by name and label key, in the su
   const stray = (await suiteNodes()).find((n) => n.metadata.name === unlabelledNode);
   expect(stray && allocatableWatts(stray)).toBeUndefined();
 }, 60_000);
+
+test('a node deleted and re-created without its share gets it back, even after the others took its watts', async () => {
+  const placement = config();
+  const rack = racks[1] ?? '';
+  const rackNodes = nodeNames.slice(NODES_PER_RACK);
+  const node = rackNodes[5] ?? '';
+  const shareOf = async (name: string) => {
+    const n = await ignoreNotFound(client.get({ ...NODE, name }));
+    return n ? allocatableWatts(n) : undefined;
+  };
+  await eventually('a share before', async () => ((await shareOf(node)) ?? 0) > 0 ? true : undefined, 30_000);
+  await client.delete({ ...NODE, name: node });
+  await eventually('node gone', async () => ((await ignoreNotFound(client.get({ ...NODE, name: node }))) ? undefined : true), 30_000);
+  await eventually('the summary counts one node less', async () => ((await summary())?.racks.find((r) => r.rack === rack)?.nodes === NODES_PER_RACK - 1 ? true : undefined), 30_000);
+
+  // While it is gone a pod takes the watts its idle draw and share left free, so on its return the other
+  // nodes hold the whole pool and must give some back.
+  const taker = podObject('taker', placement, { watts: POD_WATTS / 2, preferredRacks: [rack] });
+  await client.create(taker);
+  await eventually('the taker bound in the rack', async () => {
+    const pod = (await suitePods()).find((p) => p.name === 'taker');
+    return pod?.nodeName && rackNodes.includes(pod.nodeName) ? true : undefined;
+  }, 60_000);
+
+  await client.create(nodeObject(node, rack));
+  expect(await shareOf(node)).toBeUndefined();
+  const restored = await eventually('the re-registered node has a share again', async () => {
+    const share = await shareOf(node);
+    return share !== undefined && share > 0 ? share : undefined;
+  }, 60_000);
+  const pods = await suitePods();
+  const peers = await Promise.all(rackNodes.filter((n) => n !== node && !pods.some((p) => p.nodeName === n)).map(shareOf));
+  // As much as the other empty nodes of its rack, within the rebalance tolerance (5 W).
+  expect(restored).toBeGreaterThanOrEqual(Math.min(...peers.map((w) => w ?? 0)) - 5);
+  const { violations } = await snapshotCheck(placement);
+  expect(violations).toEqual([]);
+  const s = await eventually('summary after', async () => ((await summary())?.racks.find((r) => r.rack === rack)?.nodes === NODES_PER_RACK ? summary() : undefined));
+  const after = s?.racks.find((r) => r.rack === rack);
+  expect(after?.allocatedWatts).toBeLessThanOrEqual((after?.budgetWatts ?? 0) - (after?.baselineWatts ?? 0));
+
+  await client.delete({ ...POD, namespace, name: 'taker' }, { gracePeriodSeconds: 0 });
+  await eventually('taker gone', async () => ((await suitePods()).some((p) => p.name === 'taker') ? undefined : true), 30_000);
+}, 180_000);
 
 test('pods fill the racks up to their budgets; the rest stay Pending on Insufficient watts; deleting pods lets them schedule', async () => {
   const placement = config();
