@@ -44,7 +44,7 @@ export function buildOperator(options: OperatorOptions): Manager {
   setupTrustAnchorController(manager, { ...context, issuer }, workers);
   setupParticipantController(manager, { ...context, issuer }, workers);
   setupPolicyController(manager, context, workers);
-  setupConnectorController(manager, context, { ...workers, placement: orv3Placement(config.placement, config.defaults.requireORv3) });
+  setupConnectorController(manager, context, { ...workers, issuer, placement: orv3Placement(config.placement, config.defaults.requireORv3) });
   if (config.placementController.enabled) {
     setupPlacementController(manager, { client, placement: config.placement, namespace: config.namespace, events: context.events });
   }

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { FakeKubeClient } from '../runtime/testing/index.js';
 import { expectGolden } from '../testing/golden.js';
 import { setupConnectorController } from '../controllers/connector/controller.js';
+import { issuerWithTrustLists } from '../controllers/connector/test-trust-lists.js';
 import { connectorObject, pcfData, policyObject } from '../controllers/connector/fixtures.js';
 import { setupParticipantController } from '../controllers/participant/controller.js';
 import { setupPolicyController } from '../controllers/policy/policy.controller.js';
@@ -45,7 +46,7 @@ test('the rules cover every request the four controllers make, from creation to 
     setupTrustAnchorController(manager, { ...context, issuer: issuerClient });
     setupParticipantController(manager, { ...context, issuer: issuerClient });
     setupPolicyController(manager, context);
-    setupConnectorController(manager, context);
+    setupConnectorController(manager, context, { issuer: issuerWithTrustLists(client, issuerClient) });
   }, { client });
   try {
     await client.create(anchor('jp-anchor'));

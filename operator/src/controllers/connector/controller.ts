@@ -2,6 +2,7 @@ import type { Connector, Participant, Policy, TrustAnchor } from '../../api/v1al
 import { generationChanged, keyOf, mapToOwner, mapToSelf, type KubeObject, type Manager, type WatchEventKind } from '../../runtime/index.js';
 import { ChildCache, MANAGED_SELECTOR } from '../shared/children.js';
 import type { ReconcilerContext, Stored } from '../shared/context.js';
+import type { IssuerClient } from '../shared/issuer-client.js';
 import { CONNECTOR, PARTICIPANT, POLICY, TRUST_ANCHOR } from '../shared/kinds.js';
 import { OWNER_KIND_LABEL, OWNER_NAME_LABEL, OWNER_NAMESPACE_LABEL } from '../shared/labels.js';
 import { ReferenceIndex } from '../shared/reference-index.js';
@@ -40,9 +41,10 @@ function anchorKeyOf(participant: KubeObject): string[] {
 /**
  * Registers the Connector controller. Besides its own children it watches what its configuration is
  * made of: Policies (and their compiled ConfigMaps), Participants (readiness, credentials) and the
- * trust anchors' published keys, each mapped to the connectors that refer to them.
+ * trust anchors' published keys, each mapped to the connectors that refer to them. The anchors' signed
+ * trust lists come from their issuers through `options.issuer` (HTTP when not given).
  */
-export function setupConnectorController(manager: Manager, context: ReconcilerContext, options: { workers?: number; placement?: PlacementRenderer } = {}) {
+export function setupConnectorController(manager: Manager, context: ReconcilerContext, options: { workers?: number; placement?: PlacementRenderer; issuer?: IssuerClient } = {}) {
   const connectors = manager.informer<Stored<Connector>>(CONNECTOR);
   const participants = manager.informer<Stored<Participant>>(PARTICIPANT);
   const policies = manager.informer<Stored<Policy>>(POLICY);
@@ -72,6 +74,7 @@ export function setupConnectorController(manager: Manager, context: ReconcilerCo
     placement: options.placement ?? noPlacement,
     pods: pods.store,
     nodes: nodes.store,
+    ...(options.issuer ? { issuer: options.issuer } : {}),
   });
   const toOwner = mapToOwner(CONNECTOR);
   // ConfigMaps of other owners matter too: a Policy's compiled document, an anchor's published keys.

@@ -1,12 +1,25 @@
 import type { TrustListConfig } from '@musubi/core/service-config';
 import type { KubeObject } from '../../runtime/index.js';
+import { renderSigningKeySecret } from '../trustanchor/render.js';
 
 // Objects the Connector tests build on: the cross-border example's manufacturer, its anchor's
-// published keys and its PCF offer.
+// published keys (and, for tests only, the private key that signs its trust list) and its PCF offer.
 
 export const NS = 'dataspace';
 export const ANCHOR_DID = 'did:web:jp-anchor.dataspace.svc';
-export const ANCHOR_KEY = { kid: `${ANCHOR_DID}#l2h3QDeBhQcm1O3IYCzMHhm3FCAUZ6v8AqS2XrIqKXc`, kty: 'OKP' as const, crv: 'Ed25519' as const, x: 'l2h3QDeBhQcm1O3IYCzMHhm3FCAUZ6v8AqS2XrIqKXc' };
+const ANCHOR_KEY_ID = 'GEU6elObS4Vda8w4C1s4Z0cQX3CTX5Emc87g-SN9xto';
+const ANCHOR_PUBLIC_JWK = { kty: 'OKP' as const, crv: 'Ed25519' as const, x: 'wL9MpTiipoJLNETc74WkbJivrmDUsXUl5IOHfkJpTwA' };
+/** TEST ONLY: a throw-away key, so tests sign trust lists that verify against ANCHOR_KEY. */
+const ANCHOR_PRIVATE_JWK = { ...ANCHOR_PUBLIC_JWK, d: '4o768WcrR_b43xS8rImPMbJcNgDUbPCjRj7Uz5EJVEc' };
+export const ANCHOR_KEY = { kid: `${ANCHOR_DID}#${ANCHOR_KEY_ID}`, ...ANCHOR_PUBLIC_JWK };
+
+/** The anchor's signing-key Secret as the TrustAnchor controller stores it (test key). */
+export function anchorSigningKeySecret(namespace = NS): KubeObject {
+  return renderSigningKeySecret(
+    { apiVersion: 'musubi.dev/v1alpha1', kind: 'TrustAnchor', name: 'jp-anchor', namespace, uid: '' },
+    ANCHOR_PRIVATE_JWK, ANCHOR_PUBLIC_JWK, ANCHOR_KEY_ID,
+  );
+}
 
 export const trustList: TrustListConfig = {
   anchor: { name: 'Japan corporate trust anchor', did: ANCHOR_DID, jurisdiction: 'JP', keys: [ANCHOR_KEY], trustListURL: 'http://jp-anchor-issuer.dataspace.svc.cluster.local:8080/trust-list' },

@@ -1,22 +1,33 @@
+import { generateKeyPair } from '@musubi/core/trust';
 import type { KubeObject } from '../../runtime/index.js';
 import { FakeKubeClient } from '../../runtime/testing/index.js';
 import { setupPolicyController } from '../policy/policy.controller.js';
 import { CONFIG_MAP, CONNECTOR, DEPLOYMENT, PARTICIPANT, POD_DISRUPTION_BUDGET, POLICY, SECRET, SERVICE } from '../shared/kinds.js';
 import { markDeploymentAvailable, readyOf, startTestOperator, type TestOperator } from '../shared/test-operator.js';
 import { setupConnectorController } from './controller.js';
-import { anchorObject, connectorObject, NS, participantObject, pcfData, policyObject, readyParticipantStatus, trustListConfigMap } from './fixtures.js';
+import { anchorObject, anchorSigningKeySecret, connectorObject, NS, participantObject, pcfData, policyObject, readyParticipantStatus, trustListConfigMap } from './fixtures.js';
+import { IssuerUnavailableError, type IssuerClient } from '../shared/issuer-client.js';
 import { childLabels } from '../shared/labels.js';
 import { COMPONENT, CONFIG_HASH_ANNOTATION } from './render.js';
+import { issuerWithTrustLists } from './test-trust-lists.js';
 
 type ConnectorStatus = { configHash?: string; offers?: number; did?: string; observedGeneration?: number; conditions?: Array<{ type: string; status: string; reason: string; message: string }> };
 
 let op: TestOperator;
 let controller: ReturnType<typeof setupConnectorController>;
+/** The anchor's issuer as the connector controller sees it; `reachable = false` makes it refuse connections. */
+const issuer = { reachable: true };
 
-async function start(client = new FakeKubeClient()) {
+async function start(client = new FakeKubeClient(), options: { issuerReachable?: boolean } = {}) {
+  issuer.reachable = options.issuerReachable ?? true;
+  const signing = issuerWithTrustLists(client);
+  const flaky: IssuerClient = {
+    ...signing,
+    trustList: (endpoint, signal) => (issuer.reachable ? signing.trustList(endpoint, signal) : Promise.reject(new IssuerUnavailableError(endpoint, 'ECONNREFUSED'))),
+  };
   op = await startTestOperator((manager, context) => {
     setupPolicyController(manager, context);
-    controller = setupConnectorController(manager, context);
+    controller = setupConnectorController(manager, context, { issuer: flaky });
   }, { client });
   return op;
 }
@@ -24,6 +35,7 @@ afterEach(() => op.stop());
 
 async function seedWorld(client: FakeKubeClient, options: { participant?: boolean } = {}) {
   client.seed(anchorObject);
+  client.seed(anchorSigningKeySecret());
   client.seed(trustListConfigMap);
   client.seed(pcfData);
   await client.create(policyObject);
@@ -59,8 +71,11 @@ test('create → configuration, workload and status; Ready once the Deployment i
   }
   const sources = (await op.get(SECRET, NS, 'jp-manufacturer-connector-sources'))!.data as Record<string, string>;
   expect(Object.values(sources).map((v) => Buffer.from(v, 'base64').toString())).toEqual([(pcfData.data as Record<string, string>)['pcf.json']]);
-  const config = JSON.parse(((await op.get(CONFIG_MAP, NS, 'jp-manufacturer-connector-config'))!.data as Record<string, string>)['connector.json']!);
-  expect(config.trust.anchors[0].did).toBe('did:web:jp-anchor.dataspace.svc');
+  const configMap = (await op.get(CONFIG_MAP, NS, 'jp-manufacturer-connector-config'))!.data as Record<string, string>;
+  const config = JSON.parse(configMap['connector.json']!);
+  expect(config.identity.dcp.trustList.anchor.did).toBe('did:web:jp-anchor.dataspace.svc');
+  expect(configMap['trust-list.jwt']).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+  expect(Object.keys(configMap).sort()).toEqual(['anchor-keys.json', 'connector.json', 'policy-pcf-recyclers-only.json', 'trust-list.jwt']);
 
   await markDeploymentAvailable(op.client, NS, 'jp-manufacturer-connector');
   await untilReady('Ready');
@@ -179,24 +194,69 @@ test('a missing source ConfigMap is named with its field path', async () => {
   expect(readyOf(missing)?.message).toContain('ConfigMap dataspace/absent does not exist (spec.offers[0].source.configMap)');
 });
 
-test('the management token is generated once and survives reconciles and an operator restart', async () => {
+test('the management and wallet STS tokens are generated once and survive reconciles and an operator restart', async () => {
   const client = new FakeKubeClient();
   await start(client);
   await seedWorld(client);
   await client.create(connectorObject());
-  const secret = await op.until('token Secret', () => op.get(SECRET, NS, 'jp-manufacturer-connector-management'));
-  const token = (secret.data as Record<string, string>).token;
-  expect(Buffer.from(token!, 'base64').toString()).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  const names = ['jp-manufacturer-connector-management', 'jp-manufacturer-connector-wallet-token'];
+  const secrets = await Promise.all(names.map((name) => op.until(`Secret ${name}`, () => op.get(SECRET, NS, name))));
+  const tokens = secrets.map((secret) => (secret.data as Record<string, string>).token!);
+  for (const token of tokens) expect(Buffer.from(token, 'base64').toString()).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  expect(tokens[0]).not.toBe(tokens[1]);
   await op.reconcileNow(controller, `${NS}/jp-manufacturer`);
   await op.stop();
 
   await start(client);
   await op.reconcileNow(controller, `${NS}/jp-manufacturer`);
-  const after = (await op.get(SECRET, NS, 'jp-manufacturer-connector-management'))!;
-  expect((after.data as Record<string, string>).token).toBe(token);
-  expect(after.metadata.resourceVersion).toBe(secret.metadata.resourceVersion);
-  expect(client.count('create', 'Secret')).toBe(1);
+  for (const [i, name] of names.entries()) {
+    const after = (await op.get(SECRET, NS, name))!;
+    expect((after.data as Record<string, string>).token).toBe(tokens[i]);
+    expect(after.metadata.resourceVersion).toBe(secrets[i]!.metadata.resourceVersion);
+  }
+  expect(client.count('create', 'Secret')).toBe(2);
   expect(await op.events('ManagementTokenCreated')).toHaveLength(1);
+  expect(await op.events('WalletTokenCreated')).toHaveLength(1);
+  // The pod mounts both where its configuration says.
+  const pod = ((await deployment())!.spec as { template: { spec: { volumes: Array<{ name: string; secret?: { secretName: string } }> } } }).template.spec;
+  expect(pod.volumes.filter((v) => v.secret).map((v) => v.secret!.secretName).sort()).toEqual(['jp-manufacturer-connector-management', 'jp-manufacturer-connector-sources', 'jp-manufacturer-connector-wallet-token']);
+});
+
+test('no deployment until the issuer hands out a trust list signed with the published keys; the copy then rides out an outage', async () => {
+  await start(undefined, { issuerReachable: false });
+  await seedWorld(op.client);
+  await op.client.create(connectorObject());
+  const pending = await op.until('TrustListPending', async () => ((await conditionOf('TrustAnchorResolved'))?.reason === 'TrustListPending' ? conditionOf('TrustAnchorResolved') : undefined));
+  expect(pending?.message).toContain('TrustAnchor dataspace/jp-anchor: its issuer at http://jp-anchor-issuer.dataspace.svc.cluster.local:8080 did not hand out the trust list');
+  expect(pending?.message).toContain('ECONNREFUSED');
+  expect(await deployment()).toBeUndefined();
+
+  issuer.reachable = true;
+  await op.reconcileNow(controller, `${NS}/jp-manufacturer`);
+  await untilReady('DeploymentProgressing');
+  const copied = ((await op.get(CONFIG_MAP, NS, 'jp-manufacturer-connector-config'))!.data as Record<string, string>)['trust-list.jwt'];
+
+  // The issuer restarts: the connector keeps the list its pods already mount, and says where it came from.
+  await op.stop();
+  await start(op.client, { issuerReachable: false });
+  await op.reconcileNow(controller, `${NS}/jp-manufacturer`);
+  const resolved = await conditionOf('TrustAnchorResolved');
+  expect(resolved).toMatchObject({ status: 'True', reason: 'TrustAnchorResolved' });
+  expect(resolved?.message).toContain('with the trust list copied earlier');
+  expect(((await op.get(CONFIG_MAP, NS, 'jp-manufacturer-connector-config'))!.data as Record<string, string>)['trust-list.jwt']).toBe(copied);
+});
+
+test('a trust list signed with another key than the published one is refused', async () => {
+  await start();
+  await seedWorld(op.client);
+  // Someone replaced the anchor's key Secret behind the TrustAnchor controller's back.
+  const secret = (await op.get(SECRET, NS, 'jp-anchor-signing-key'))!;
+  const other = await generateKeyPair({ algorithm: 'Ed25519' });
+  await op.client.update({ ...secret, data: { ...(secret.data as object), 'signing-key.jwk': Buffer.from(JSON.stringify(other.exportPrivateJwk())).toString('base64') } });
+  await op.client.create(connectorObject());
+  const refused = await op.until('TrustListPending', async () => ((await conditionOf('TrustAnchorResolved'))?.reason === 'TrustListPending' ? conditionOf('TrustAnchorResolved') : undefined));
+  expect(refused?.message).toContain('does not verify against the keys the TrustAnchor publishes');
+  expect(await deployment()).toBeUndefined();
 });
 
 test('more than one replica gets a PodDisruptionBudget, which goes again with one replica', async () => {

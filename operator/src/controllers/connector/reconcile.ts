@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseCompiledPolicy, type CompiledPolicy } from '@musubi/core/policy';
-import { TRUST_LIST_CONFIG_FILE, TrustListConfig, parseServiceConfig, type TrustedAnchor } from '@musubi/core/service-config';
+import { TRUST_LIST_CONFIG_FILE, TrustListConfig, parseServiceConfig } from '@musubi/core/service-config';
+import { verifyTrustList } from '@musubi/core/trust';
 import { API_VERSION, ConnectorSpec, type Connector, type ConnectorStatus, type Participant, type Policy, type TrustAnchor } from '../../api/v1alpha1/index.js';
 import {
   getCondition, ignoreNotFound, isNotFound, ownerLabels, reconcileFinalizer, refOf,
@@ -10,23 +11,26 @@ import { ChildCache, ChildRejectedError, applyOwned, ensureCreated, pruneOwned }
 import { ConditionSet, writeStatus } from '../shared/conditions.js';
 import { currentObject, errorMessage, parseSpec, type ReconcilerContext, type Stored } from '../shared/context.js';
 import { deploymentAvailability } from '../shared/deployment.js';
+import { HttpIssuerClient, type IssuerClient } from '../shared/issuer-client.js';
 import {
   CONFIG_MAP, DEPLOYMENT, NETWORK_POLICY, PERSISTENT_VOLUME_CLAIM, POD_DISRUPTION_BUDGET, SECRET, SERVICE, SERVICE_ACCOUNT,
 } from '../shared/kinds.js';
 import { selectorLabels, type OwnerIdentity } from '../shared/labels.js';
 import { compiledPolicyConfigMapName, COMPILED_POLICY_KEY } from '../policy/render.js';
 import { participantDid, walletEndpoint, workloadNamespaceOf, isManagedTenant } from '../participant/identity.js';
-import { trustListConfigMapName } from '../trustanchor/names.js';
+import { issuerEndpoint, trustListConfigMapName } from '../trustanchor/names.js';
 import {
-  COMPONENT, DEFAULT_CONNECTOR_RESOURCES, connectorName, managementSecretName, renderConnector, renderManagementSecret, type PodPlacement, type Resources,
+  COMPONENT, DEFAULT_CONNECTOR_RESOURCES, TRUST_LIST_FILE, ConnectorRenderError, configMapName, connectorName, managementSecretName, renderConnector,
+  renderManagementSecret, renderWalletTokenSecret, walletTokenSecretName, type PodPlacement, type Resources,
 } from './render.js';
 import { PODS_SCHEDULED, podScheduling, type PodScheduling } from './scheduling.js';
 import { isOptionalSource, sourceReferences, type SourceReference } from './sources.js';
 
 // Connector → its configuration and workload, in the namespace its Participant's workloads run in.
 // Ready only when the Participant is Ready, every Policy its offers use is valid, the trust anchor's
-// keys are known, the source data exists and the Deployment is available. PodsScheduled says where the
-// pods run, or why the scheduler refused one (InsufficientPower when no rack has the watts left).
+// keys and signed trust list are known, the source data exists and the Deployment is available.
+// PodsScheduled says where the pods run, or why the scheduler refused one (InsufficientPower when no
+// rack has the watts left).
 
 export const CONNECTOR_FINALIZER = 'musubi.dev/connector-cleanup';
 export const PARTICIPANT_READY = 'ParticipantReady';
@@ -39,8 +43,15 @@ const REQUIRED = [PARTICIPANT_READY, POLICIES_READY, TRUST_ANCHOR_RESOLVED, DATA
 // scheduler's reason (InsufficientPower) rather than only that replicas are missing.
 const REQUIRED_WHEN_REFUSED = [PARTICIPANT_READY, POLICIES_READY, TRUST_ANCHOR_RESOLVED, DATA_SOURCES_READY, PODS_SCHEDULED, DEPLOYMENT_AVAILABLE];
 
-/** Copied source values are re-read this often: the operator does not watch users' ConfigMaps and Secrets. */
+/**
+ * Copied source values and the anchor's signed trust list are re-read this often: the operator watches
+ * neither users' ConfigMaps and Secrets nor the issuer re-signing its list.
+ */
 export const SOURCES_RESYNC_MS = 5 * 60_000;
+/** How soon to ask again for a trust list the issuer did not hand out. */
+export const TRUST_LIST_RETRY_MS = 30_000;
+/** A trust list fetched this recently serves every reconcile (the issuer lets it be cached for a minute). */
+const TRUST_LIST_CACHE_MS = 60_000;
 
 /** Child kinds of a Connector, in the namespace its pods run in. */
 export const CONNECTOR_CHILD_TYPES: readonly ResourceType[] = [
@@ -69,6 +80,14 @@ export interface ConnectorReconcilerDeps extends ReconcilerContext {
   /** Managed pods (the Connector's among them) and nodes: PodsScheduled and status.placement.racks. */
   pods: ReadonlyStore<KubeObject>;
   nodes: ReadonlyStore<KubeObject>;
+  /** Where the anchors' signed trust lists come from; HTTP to the issuers when not given. */
+  issuer?: IssuerClient;
+}
+
+/** The participant's anchor: what its TrustAnchor publishes and the signed list connectors verify. */
+interface ResolvedAnchor {
+  published: TrustListConfig;
+  signedTrustList: string;
 }
 
 type ReadyState = { status: 'True' | 'False' | 'Unknown'; reason: string; message: string };
@@ -76,8 +95,12 @@ type ReadyState = { status: 'True' | 'False' | 'Unknown'; reason: string; messag
 export class ConnectorReconciler {
   // The refusal last reported per Connector: the cached status can lag a write, and one Event per refusal is enough.
   private readonly refusals = new Map<string, string>();
+  private readonly trustLists = new Map<string, { jwt: string; fetchedAt: number }>();
+  private readonly issuer: IssuerClient;
 
-  constructor(private readonly deps: ConnectorReconcilerDeps) {}
+  constructor(private readonly deps: ConnectorReconcilerDeps) {
+    this.issuer = deps.issuer ?? new HttpIssuerClient({ timeoutMs: deps.config.issuerTimeoutSeconds * 1000 });
+  }
 
   async reconcile(key: string): Promise<ReconcileResult | void> {
     const cached = await currentObject(this.deps.client, this.deps.connectors.get(key), CONNECTOR_FINALIZER);
@@ -113,7 +136,8 @@ export class ConnectorReconciler {
     conditions.set(PARTICIPANT_READY, participantReady.status, participantReady.reason, participantReady.message);
     const policies = this.policyConditions(spec, namespace, conditions);
 
-    const anchor = this.trustAnchorOf(participant, conditions);
+    const workloadNamespace = workloadNamespaceOf(participant);
+    const anchor = await this.trustAnchorOf(participant, conditions, workloadNamespace, name);
     let did: string;
     try {
       did = participantDid(participant, this.deps.config.clusterDomain);
@@ -122,15 +146,15 @@ export class ConnectorReconciler {
       return finish();
     }
     status.did = did;
-    const workloadNamespace = workloadNamespaceOf(participant);
     const tenantPending = isManagedTenant(participant) && participant.status?.tenantNamespace !== workloadNamespace;
     if (tenantPending || !anchor) {
       const [reason, message] = tenantPending
         ? ['TenantNamespacePending', `Waiting for Participant ${participant.metadata.name} to set up its tenant namespace ${workloadNamespace}.`]
-        : ['TrustAnchorPending', 'The connector is deployed once its trust anchor\'s keys are known.'];
+        : ['TrustAnchorPending', 'The connector is deployed once its trust anchor\'s keys and signed trust list are known.'];
       conditions.set(DATA_SOURCES_READY, 'Unknown', reason, `${message} Source data is copied then.`);
       conditions.set(DEPLOYMENT_AVAILABLE, 'Unknown', reason, message);
-      return finish();
+      // An issuer coming up is seen through the TrustAnchor's status, but one that merely recovers is not.
+      return finish(conditions.get(TRUST_ANCHOR_RESOLVED)?.reason === 'TrustListPending' ? { requeueAfter: TRUST_LIST_RETRY_MS } : undefined);
     }
 
     const sourceRefs = sourceReferences(spec);
@@ -148,6 +172,14 @@ export class ConnectorReconciler {
         keep.push(token.object);
         if (token.created) await this.deps.events.record(connector, 'Normal', 'ManagementTokenCreated', 'Create', `Generated the management API token in Secret ${workloadNamespace}/${token.object.metadata.name}.`);
       }
+      const walletSecret = walletTokenSecretName(name);
+      const walletToken = await ensureCreated(
+        this.deps.client, connector, { ...SECRET, namespace: workloadNamespace, name: walletSecret },
+        this.deps.children.get(SECRET, workloadNamespace, walletSecret),
+        async () => renderWalletTokenSecret(owner, workloadNamespace, randomBytes(32).toString('base64url')),
+      );
+      keep.push(walletToken.object);
+      if (walletToken.created) await this.deps.events.record(connector, 'Normal', 'WalletTokenCreated', 'Create', `Generated the connector's wallet STS token in Secret ${workloadNamespace}/${walletSecret}.`);
       let placement: PodPlacement;
       try {
         placement = this.deps.placement({
@@ -168,14 +200,14 @@ export class ConnectorReconciler {
         participant: {
           name: participant.metadata.name,
           did,
-          legalName: participant.spec.legalName,
-          country: participant.spec.country,
           walletURL: walletEndpoint(participant, this.deps.config.clusterDomain),
           credentialsFingerprint: credentialsFingerprint(participant),
         },
-        anchor,
+        anchor: anchor.published,
+        signedTrustList: anchor.signedTrustList,
         policies,
         sources,
+        clusterDomain: this.deps.config.clusterDomain,
         image: spec.image ?? this.deps.config.images.connector,
         imagePullPolicy: this.deps.config.images.pullPolicy,
         placement,
@@ -202,10 +234,15 @@ export class ConnectorReconciler {
           `Rendered configuration ${rendered.configHash} with ${rendered.config.offers.length} offer(s)${previous.configHash ? '; the pods roll' : ''}.`);
       }
     } catch (err) {
-      if (!(err instanceof ChildRejectedError)) throw err;
-      conditions.set(DEPLOYMENT_AVAILABLE, 'False', 'ChildRejected', `${err.message}. Fix the Connector spec (some fields, e.g. persistence, cannot change once created).`);
+      if (err instanceof ConnectorRenderError) {
+        conditions.set(DEPLOYMENT_AVAILABLE, 'False', 'ConfigurationInvalid', err.message);
+      } else if (err instanceof ChildRejectedError) {
+        conditions.set(DEPLOYMENT_AVAILABLE, 'False', 'ChildRejected', `${err.message}. Fix the Connector spec (some fields, e.g. persistence, cannot change once created).`);
+      } else {
+        throw err;
+      }
     }
-    return finish(sourceRefs.length > 0 ? { requeueAfter: SOURCES_RESYNC_MS } : undefined);
+    return finish({ requeueAfter: SOURCES_RESYNC_MS });
   }
 
   /** Sets PodsScheduled from the Connector's pods; a new refusal is also an Event. */
@@ -276,25 +313,60 @@ export class ConnectorReconciler {
     }
   }
 
-  /** Sets TrustAnchorResolved; returns the anchor the connector trusts, with its keys, when published. */
-  private trustAnchorOf(participant: Stored<Participant>, conditions: ConditionSet): TrustedAnchor | undefined {
+  /**
+   * Sets TrustAnchorResolved; returns the participant's anchor as published (keys, recognitions) with
+   * its signed trust list, once both are there and the list verifies against the published keys.
+   */
+  private async trustAnchorOf(participant: Stored<Participant>, conditions: ConditionSet, workloadNamespace: string, connector: string): Promise<ResolvedAnchor | undefined> {
     const ref = participant.spec.trustAnchorRef;
     const anchorNamespace = ref.namespace ?? participant.metadata.namespace ?? 'default';
     const anchor = this.deps.anchors.getByName(anchorNamespace, ref.name);
+    const who = `TrustAnchor ${anchorNamespace}/${ref.name}`;
     if (!anchor) {
       conditions.set(TRUST_ANCHOR_RESOLVED, 'False', 'TrustAnchorNotFound',
-        `TrustAnchor ${anchorNamespace}/${ref.name}, the anchor of Participant ${participant.metadata.name}, does not exist; create it or fix the Participant's spec.trustAnchorRef.`);
+        `${who}, the anchor of Participant ${participant.metadata.name}, does not exist; create it or fix the Participant's spec.trustAnchorRef.`);
       return undefined;
     }
     const configMap = this.deps.children.get(CONFIG_MAP, anchorNamespace, trustListConfigMapName(ref.name));
     const text = (configMap?.data as Record<string, string> | undefined)?.[TRUST_LIST_CONFIG_FILE];
     if (!text) {
-      conditions.set(TRUST_ANCHOR_RESOLVED, 'Unknown', 'TrustAnchorPending', `TrustAnchor ${anchorNamespace}/${ref.name} has not published its keys yet.`);
+      conditions.set(TRUST_ANCHOR_RESOLVED, 'Unknown', 'TrustAnchorPending', `${who} has not published its keys yet.`);
       return undefined;
     }
-    const trustList = parseServiceConfig(TrustListConfig, text, `ConfigMap ${anchorNamespace}/${configMap!.metadata.name}`);
-    conditions.set(TRUST_ANCHOR_RESOLVED, 'True', 'TrustAnchorResolved', `Trusting ${trustList.anchor.did} (TrustAnchor ${anchorNamespace}/${ref.name}) and the anchors it recognises.`);
-    return { ...(trustList.anchor.name ? { name: trustList.anchor.name } : {}), did: trustList.anchor.did, jurisdiction: trustList.anchor.jurisdiction, keys: trustList.anchor.keys, trustListURL: trustList.anchor.trustListURL };
+    const published = parseServiceConfig(TrustListConfig, text, `ConfigMap ${anchorNamespace}/${configMap!.metadata.name}`);
+    const pinned = { did: published.anchor.did, jurisdiction: published.anchor.jurisdiction, keys: published.anchor.keys, ...(published.anchor.name ? { name: published.anchor.name } : {}) };
+    const verifies = async (jwt: string) => verifyTrustList(jwt, pinned, { clock: () => this.deps.now() }).then(() => undefined, (err: unknown) => errorMessage(err));
+    const endpoint = issuerEndpoint(ref.name, anchorNamespace, this.deps.config.clusterDomain);
+    let problem: string;
+    try {
+      const jwt = await this.fetchTrustList(endpoint);
+      const refused = await verifies(jwt);
+      if (!refused) {
+        conditions.set(TRUST_ANCHOR_RESOLVED, 'True', 'TrustAnchorResolved', `Trusting ${published.anchor.did} (${who}) and the anchors its signed trust list recognises.`);
+        return { published, signedTrustList: jwt };
+      }
+      this.trustLists.delete(endpoint);
+      problem = `the trust list its issuer at ${endpoint} serves does not verify against the keys the TrustAnchor publishes: ${refused}`;
+    } catch (err) {
+      problem = `its issuer at ${endpoint} did not hand out the trust list: ${errorMessage(err)}`;
+    }
+    // The copy the pods already mount keeps them running through an issuer's restart, while it is valid.
+    const copy = (this.deps.children.get(CONFIG_MAP, workloadNamespace, configMapName(connector))?.data as Record<string, string> | undefined)?.[TRUST_LIST_FILE]?.trim();
+    if (copy && !(await verifies(copy))) {
+      conditions.set(TRUST_ANCHOR_RESOLVED, 'True', 'TrustAnchorResolved', `Trusting ${published.anchor.did} (${who}) with the trust list copied earlier; ${problem}.`);
+      return { published, signedTrustList: copy };
+    }
+    conditions.set(TRUST_ANCHOR_RESOLVED, 'Unknown', 'TrustListPending', `${who}: ${problem}. The connector is deployed once its issuer serves a trust list signed with the published keys.`);
+    return undefined;
+  }
+
+  private async fetchTrustList(endpoint: string): Promise<string> {
+    const now = this.deps.now().getTime();
+    const cached = this.trustLists.get(endpoint);
+    if (cached && now - cached.fetchedAt < TRUST_LIST_CACHE_MS && now >= cached.fetchedAt) return cached.jwt;
+    const jwt = await this.issuer.trustList(endpoint);
+    this.trustLists.set(endpoint, { jwt, fetchedAt: now });
+    return jwt;
   }
 
   /** Reads the referenced values (live: users' objects are not cached) and sets DataSourcesReady. */

@@ -1,32 +1,51 @@
 import { createHash } from 'node:crypto';
 import type { CompiledPolicy } from '@musubi/core/policy';
-import { CONNECTOR_CONFIG_FILE, ConnectorConfig, validateServiceConfig, type OfferConfig, type TrustedAnchor } from '@musubi/core/service-config';
+import type { TrustListConfig } from '@musubi/core/service-config';
+import { CONFIG_ENV, ConfigError, parseConnectorConfig, type ConnectorConfig, type ConnectorConfigSchema } from '@musubi/connector/config';
+import type { z } from 'zod';
 import type { ConnectorSpec } from '../../api/v1alpha1/index.js';
 import type { KubeObject } from '../../runtime/index.js';
 import { RESTRICTED_CONTAINER_SECURITY, RESTRICTED_POD_SECURITY } from '../shared/deployment.js';
 import { childLabels, selectorLabels, type OwnerIdentity } from '../shared/labels.js';
 import { childName } from '../shared/names.js';
-import { MANAGEMENT_TOKEN_KEY, SOURCES_MOUNT, offerAuthKey, offerDataKey } from './sources.js';
+import { MANAGEMENT_TOKEN_KEY, SOURCES_MOUNT, offerAuthKey, offerDataKey, postgresKey } from './sources.js';
 
 // The pure part of the Connector controller: from a Connector and what it refers to (participant,
-// compiled policies, trust anchor, copied source data) to its configuration and the objects that run
-// it. No I/O, no clock, no randomness: the same input renders the same objects, byte for byte.
+// compiled policies, its anchor's published and signed trust list, copied source data) to the
+// connector's configuration file and the objects that run it. The file is the connector's own
+// (@musubi/connector/config), validated with the connector's schema before it is stored, and every
+// path it names is a file some volume of the rendered pod puts there. No I/O, no clock, no randomness:
+// the same input renders the same objects, byte for byte.
 
 export const COMPONENT = 'connector';
 export const DSP_PORT = 8080;
 export const MANAGEMENT_PORT = 8081;
+/** The connector serves /metrics, /healthz and /readyz here. */
+export const METRICS_PORT = 9464;
 export const CONFIG_HASH_ANNOTATION = 'musubi.dev/config-hash';
-const CONFIG_DIR = '/etc/musubi/connector';
-const DATA_DIR = '/var/lib/musubi';
-const MANAGEMENT_TOKEN_DIR = '/var/run/musubi/management';
-const GENERATED_TOKEN_KEY = 'token';
+export const CONFIG_DIR = '/etc/musubi/connector';
+export const CONNECTOR_CONFIG_FILE = 'connector.json';
+export const ANCHOR_KEYS_FILE = 'anchor-keys.json';
+export const TRUST_LIST_FILE = 'trust-list.jwt';
+export const DATA_DIR = '/var/lib/musubi';
+export const MANAGEMENT_TOKEN_DIR = '/var/run/musubi/management';
+export const WALLET_TOKEN_DIR = '/var/run/musubi/wallet';
+export const GENERATED_TOKEN_KEY = 'token';
+/** Path of the wallet's Secure Token Service below the wallet URL (the company holder's routes). */
+export const WALLET_STS_PATH = '/sts/token';
+
+/** What the connector's schema accepts: the document as written, before its defaults apply. */
+export type ConnectorConfigDocument = z.input<typeof ConnectorConfigSchema>;
 
 export const connectorName = (connector: string) => childName(connector, 'connector');
 export const configMapName = (connector: string) => childName(connector, 'connector-config');
 export const sourcesSecretName = (connector: string) => childName(connector, 'connector-sources');
 export const managementSecretName = (connector: string) => childName(connector, 'connector-management');
+export const walletTokenSecretName = (connector: string) => childName(connector, 'connector-wallet-token');
 export const dataClaimName = (connector: string) => childName(connector, 'connector-data');
 export const pdbName = (connector: string) => childName(connector, 'connector');
+/** Key of a compiled policy in the connector's ConfigMap (Policy names are DNS subdomains: valid keys). */
+export const policyFileName = (policy: string) => `policy-${policy}.json`;
 
 /** Scheduling of the connector pods, from the placement renderer (operator/src/placement). */
 export interface PodPlacement {
@@ -46,24 +65,35 @@ export type Resources = { requests?: Record<string, string | number>; limits?: R
 /** What a connector container gets when its Connector does not say. */
 export const DEFAULT_CONNECTOR_RESOURCES: Resources = { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } };
 
-
 export interface ConnectorRenderInput {
   owner: OwnerIdentity;
   spec: ConnectorSpec;
   /** Where the pods run: the Connector's namespace, or its participant's managed tenant namespace. */
   namespace: string;
-  participant: { name: string; did: string; legalName: string; country: string; walletURL: string; credentialsFingerprint: string };
-  anchor: TrustedAnchor;
+  participant: {
+    name: string;
+    did: string;
+    /** In-cluster URL of the participant's wallet, whose Secure Token Service signs for this connector. */
+    walletURL: string;
+    credentialsFingerprint: string;
+  };
+  /** The participant's anchor as its TrustAnchor publishes it: keys to pin and the anchors it recognises. */
+  anchor: TrustListConfig;
+  /** The anchor's signed trust list (vc+jwt), already verified against anchor.anchor.keys. */
+  signedTrustList: string;
   /** Compiled policies by Policy name; offers whose policy is absent are not published. */
   policies: Readonly<Record<string, CompiledPolicy>>;
   /** Copied source values (base64, as Secret data), by key (see sources.ts). */
   sources: Readonly<Record<string, string>>;
+  /** The cluster DNS domain: a publicURL below `.svc` means the dataspace's counter-parties are in this cluster. */
+  clusterDomain: string;
   image: string;
   imagePullPolicy: string;
   placement: PodPlacement;
 }
 
 export interface RenderedConnector {
+  /** The configuration as the connector reads it (defaults applied). */
   config: ConnectorConfig;
   configHash: string;
   /** Asset ids left out because their policy has no compiled document. */
@@ -72,10 +102,58 @@ export interface RenderedConnector {
   children: KubeObject[];
 }
 
-export function renderConnectorConfig(input: ConnectorRenderInput): { config: ConnectorConfig; unpublished: string[] } {
+/** The Connector's references hold values the connector cannot run with; the message names them and the fix. */
+export class ConnectorRenderError extends Error {
+  override name = 'ConnectorRenderError';
+}
+
+const POSTGRES_SSL: Readonly<Record<string, boolean>> = { disable: false, allow: false, prefer: false, require: true, 'verify-ca': true, 'verify-full': true };
+/** Copied PostgreSQL settings that go into the configuration file; only the password stays a mounted file. */
+const POSTGRES_SETTINGS = new Set(['host', 'port', 'database', 'user', 'sslmode'].map(postgresKey));
+
+function decoded(sources: Readonly<Record<string, string>>, key: string): string | undefined {
+  const value = sources[key];
+  return value === undefined ? undefined : Buffer.from(value, 'base64').toString('utf8').trim();
+}
+
+function postgresStore(input: ConnectorRenderInput, secretName: string): NonNullable<ConnectorConfigDocument['store']['postgres']> {
+  const where = (key: string) => `Secret ${input.owner.namespace}/${secretName} key "${key}" (spec.persistence.postgres.secretRef)`;
+  const required = (key: string): string => {
+    const value = decoded(input.sources, postgresKey(key));
+    if (!value) throw new ConnectorRenderError(`${where(key)} is missing or empty; add it to the Secret`);
+    return value;
+  };
+  const portText = required('port');
+  const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
+  if (!(port >= 1 && port <= 65535)) throw new ConnectorRenderError(`${where('port')} is not a TCP port number (1-65535); fix the value in the Secret`);
+  const sslmode = decoded(input.sources, postgresKey('sslmode'));
+  const ssl = sslmode === undefined ? false : POSTGRES_SSL[sslmode];
+  if (ssl === undefined) throw new ConnectorRenderError(`${where('sslmode')} must be one of ${Object.keys(POSTGRES_SSL).join(', ')}; fix the value in the Secret`);
+  return {
+    host: required('host'),
+    port,
+    database: required('database'),
+    user: required('user'),
+    ...(input.sources[postgresKey('password')] !== undefined ? { passwordFile: `${SOURCES_MOUNT}/${postgresKey('password')}` } : {}),
+    ssl,
+  };
+}
+
+function isInClusterHost(url: string, clusterDomain: string): boolean {
+  const host = new URL(url).hostname.toLowerCase();
+  return host.endsWith('.svc') || host.endsWith(`.svc.${clusterDomain.toLowerCase()}`);
+}
+
+/**
+ * The connector's configuration file for `input`, validated with the connector's own schema, and the
+ * compiled policies its offers name (by Policy name), which are stored beside it.
+ */
+export function renderConnectorConfig(input: ConnectorRenderInput): {
+  document: ConnectorConfigDocument; config: ConnectorConfig; policies: Record<string, CompiledPolicy>; unpublished: string[];
+} {
   const { spec, owner } = input;
   const unpublished: string[] = [];
-  const offers: OfferConfig[] = [];
+  const offers: NonNullable<ConnectorConfigDocument['offers']> = [];
   const policies: Record<string, CompiledPolicy> = {};
   for (const offer of spec.offers ?? []) {
     const compiled = input.policies[offer.policyRef.name];
@@ -87,45 +165,68 @@ export function renderConnectorConfig(input: ConnectorRenderInput): { config: Co
     const http = offer.source.http;
     offers.push({
       assetId: offer.assetId,
-      dataset: { ...offer.dataset, keywords: offer.dataset.keywords ?? [], themes: offer.dataset.themes ?? [] },
+      dataset: { ...offer.dataset },
       source: http
-        ? { http: { url: http.url, method: http.method, authHeader: http.authHeader, allowPrivateNetwork: http.allowPrivateNetwork, ...(http.authSecretRef ? { authValueFile: `${SOURCES_MOUNT}/${offerAuthKey(offer.assetId)}` } : {}) } }
+        ? { http: { url: http.url, method: http.method, authHeader: http.authHeader, allowPrivateNetwork: http.allowPrivateNetwork, ...(http.authSecretRef ? { authFile: `${SOURCES_MOUNT}/${offerAuthKey(offer.assetId)}` } : {}) } }
         : { file: { path: `${SOURCES_MOUNT}/${offerDataKey(offer.assetId)}` } },
-      policy: { name: offer.policyRef.name, digest: compiled.digest },
+      policyFile: `${CONFIG_DIR}/${policyFileName(offer.policyRef.name)}`,
     });
   }
-  const config = validateServiceConfig(ConnectorConfig, {
-    connector: { name: owner.name, namespace: owner.namespace, publicURL: spec.publicURL },
-    participant: {
-      name: input.participant.name,
-      did: input.participant.did,
-      legalName: input.participant.legalName,
-      country: input.participant.country,
-      walletURL: input.participant.walletURL,
+  const postgres = spec.persistence.postgres;
+  const anchor = input.anchor.anchor;
+  const document: ConnectorConfigDocument = {
+    profile: 'dataspace',
+    participant: { did: input.participant.did },
+    // A pod is reached through its Service: servers bind every interface of the pod's network namespace.
+    dsp: { publicUrl: spec.publicURL, listen: { host: '0.0.0.0', port: DSP_PORT } },
+    management: {
+      listen: { host: '0.0.0.0', port: MANAGEMENT_PORT },
+      tokenFile: spec.managementAuthSecretRef ? `${SOURCES_MOUNT}/${MANAGEMENT_TOKEN_KEY}` : `${MANAGEMENT_TOKEN_DIR}/${GENERATED_TOKEN_KEY}`,
     },
-    listen: { dsp: { host: '0.0.0.0', port: DSP_PORT }, management: { host: '0.0.0.0', port: MANAGEMENT_PORT } },
-    managementTokenFile: spec.managementAuthSecretRef ? `${SOURCES_MOUNT}/${MANAGEMENT_TOKEN_KEY}` : `${MANAGEMENT_TOKEN_DIR}/${GENERATED_TOKEN_KEY}`,
-    storage: spec.persistence.postgres ? { postgres: { secretDir: `${SOURCES_MOUNT}/postgres` } } : { sqlite: { path: `${DATA_DIR}/connector.db` } },
+    metrics: { listen: { host: '0.0.0.0', port: METRICS_PORT } },
+    // Connectors of an in-cluster dataspace (publicURLs below .svc) reach each other on Service
+    // addresses, which are private: the SSRF guard would refuse every counter-party.
+    outbound: { allowPrivateNetwork: isInClusterHost(spec.publicURL, input.clusterDomain) },
+    store: postgres ? { postgres: postgresStore(input, postgres.secretRef.name) } : { sqlite: { path: `${DATA_DIR}/connector.db` } },
     offers,
-    policies,
-    trust: { anchors: [input.anchor] },
-  }, `connector ${owner.namespace}/${owner.name}`);
-  return { config, unpublished };
+    identity: {
+      dcp: {
+        stsUrl: `${input.participant.walletURL.replace(/\/$/, '')}${WALLET_STS_PATH}`,
+        walletTokenFile: `${WALLET_TOKEN_DIR}/${GENERATED_TOKEN_KEY}`,
+        trustList: {
+          file: `${CONFIG_DIR}/${TRUST_LIST_FILE}`,
+          anchor: { did: anchor.did, jurisdiction: anchor.jurisdiction, keysFile: `${CONFIG_DIR}/${ANCHOR_KEYS_FILE}` },
+        },
+      },
+    },
+  };
+  let config: ConnectorConfig;
+  try {
+    config = parseConnectorConfig(document, `configuration of Connector ${owner.namespace}/${owner.name}`);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ConnectorRenderError(`${err.message}\nFix the Connector spec or the objects it refers to.`);
+    throw err;
+  }
+  return { document, config, policies, unpublished };
 }
 
 /**
- * Hash of everything the pods read at start: the configuration and the participant's credentials. A
- * policy's generation is left out, like from its digest: editing only its description must not roll pods.
+ * Hash of everything the pods read once at start: the configuration, the digests of the policies it
+ * names, the anchor's keys and recognitions, and the participant's credentials. A policy's generation
+ * and the trust list's signature and validity are left out: editing a policy's description or the
+ * issuer re-signing the same list updates the mounted files without restarting the pods.
  */
-export function configHashOf(config: ConnectorConfig, credentialsFingerprint: string): string {
-  const policies = Object.fromEntries(Object.entries(config.policies).map(([name, p]) => [name, { ...p, generation: 0 }]));
-  return createHash('sha256').update(JSON.stringify({ ...config, policies })).update('\n').update(credentialsFingerprint).digest('hex').slice(0, 16);
+export function configHashOf(
+  document: ConnectorConfigDocument, policies: Readonly<Record<string, CompiledPolicy>>, anchor: TrustListConfig, credentialsFingerprint: string,
+): string {
+  const digests = Object.fromEntries(Object.entries(policies).sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, p]) => [name, p.digest]));
+  return createHash('sha256').update(JSON.stringify({ document, digests, anchor })).update('\n').update(credentialsFingerprint).digest('hex').slice(0, 16);
 }
 
 export function renderConnector(input: ConnectorRenderInput): RenderedConnector {
   const { owner, spec, namespace } = input;
-  const { config, unpublished } = renderConnectorConfig(input);
-  const configHash = configHashOf(config, input.participant.credentialsFingerprint);
+  const { document, config, policies, unpublished } = renderConnectorConfig(input);
+  const configHash = configHashOf(document, policies, input.anchor, input.participant.credentialsFingerprint);
   // Fresh objects at every use, so the golden YAML shows each in full instead of as an alias.
   const labels = () => childLabels(owner, COMPONENT);
   const selector = () => selectorLabels(owner, COMPONENT);
@@ -135,18 +236,26 @@ export function renderConnector(input: ConnectorRenderInput): RenderedConnector 
   const children: KubeObject[] = [];
 
   children.push({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(name), automountServiceAccountToken: false });
+  // Everything public the connector reads, in one ConfigMap: the pods mount only their own namespace's
+  // objects, and a managed tenant's connector runs away from its Policies and its anchor.
   children.push({
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: meta(configMapName(owner.name)),
-    data: { [CONNECTOR_CONFIG_FILE]: JSON.stringify(config, null, 2) + '\n' },
+    data: {
+      [CONNECTOR_CONFIG_FILE]: JSON.stringify(document, null, 2) + '\n',
+      [ANCHOR_KEYS_FILE]: JSON.stringify(input.anchor.anchor.keys, null, 2) + '\n',
+      [TRUST_LIST_FILE]: input.signedTrustList.trim() + '\n',
+      ...Object.fromEntries(Object.keys(policies).sort().map((policy) => [policyFileName(policy), JSON.stringify(policies[policy], null, 2) + '\n'])),
+    },
   });
+  const secretSources = Object.keys(input.sources).filter((key) => !POSTGRES_SETTINGS.has(key)).sort();
   children.push({
     apiVersion: 'v1',
     kind: 'Secret',
     metadata: meta(sourcesSecretName(owner.name)),
     type: 'Opaque',
-    data: Object.fromEntries(Object.entries(input.sources).sort(([a], [b]) => (a < b ? -1 : 1))),
+    data: Object.fromEntries(secretSources.map((key) => [key, input.sources[key]!])),
   });
   if (sqlite) {
     children.push({
@@ -161,26 +270,23 @@ export function renderConnector(input: ConnectorRenderInput): RenderedConnector 
     });
   }
 
+  const tokenVolume = (volume: string, secretName: string) => ({ name: volume, secret: { secretName, items: [{ key: GENERATED_TOKEN_KEY, path: GENERATED_TOKEN_KEY }] } });
   const volumes: Array<Record<string, unknown>> = [
     { name: 'config', configMap: { name: configMapName(owner.name) } },
-    {
-      name: 'sources',
-      secret: {
-        secretName: sourcesSecretName(owner.name),
-        items: Object.keys(input.sources).sort().map((key) => ({ key, path: key.startsWith('postgres-') ? `postgres/${key.slice('postgres-'.length)}` : key })),
-      },
-    },
+    { name: 'sources', secret: { secretName: sourcesSecretName(owner.name), items: secretSources.map((key) => ({ key, path: key })) } },
+    tokenVolume('wallet-token', walletTokenSecretName(owner.name)),
     { name: 'data', ...(sqlite ? { persistentVolumeClaim: { claimName: dataClaimName(owner.name) } } : { emptyDir: {} }) },
     { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } },
   ];
   const mounts: Array<Record<string, unknown>> = [
     { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
     { name: 'sources', mountPath: SOURCES_MOUNT, readOnly: true },
+    { name: 'wallet-token', mountPath: WALLET_TOKEN_DIR, readOnly: true },
     { name: 'data', mountPath: DATA_DIR },
     { name: 'tmp', mountPath: '/tmp' },
   ];
   if (!spec.managementAuthSecretRef) {
-    volumes.push({ name: 'management-token', secret: { secretName: managementSecretName(owner.name), items: [{ key: GENERATED_TOKEN_KEY, path: GENERATED_TOKEN_KEY }] } });
+    volumes.push(tokenVolume('management-token', managementSecretName(owner.name)));
     mounts.push({ name: 'management-token', mountPath: MANAGEMENT_TOKEN_DIR, readOnly: true });
   }
   const placement = input.placement;
@@ -210,14 +316,16 @@ export function renderConnector(input: ConnectorRenderInput): RenderedConnector 
             name: COMPONENT,
             image: input.image,
             imagePullPolicy: input.imagePullPolicy,
-            args: ['--config', `${CONFIG_DIR}/${CONNECTOR_CONFIG_FILE}`],
+            // The connector takes no arguments: it reads the file this variable names.
+            env: [{ name: CONFIG_ENV, value: `${CONFIG_DIR}/${CONNECTOR_CONFIG_FILE}` }],
             ports: [
               { name: 'dsp', containerPort: DSP_PORT, protocol: 'TCP' },
               { name: 'management', containerPort: MANAGEMENT_PORT, protocol: 'TCP' },
+              { name: 'metrics', containerPort: METRICS_PORT, protocol: 'TCP' },
             ],
-            startupProbe: { httpGet: { path: '/healthz', port: 'management' }, periodSeconds: 2, failureThreshold: 60 },
-            livenessProbe: { httpGet: { path: '/healthz', port: 'management' }, periodSeconds: 10, failureThreshold: 3 },
-            readinessProbe: { httpGet: { path: '/readyz', port: 'management' }, periodSeconds: 5, failureThreshold: 2 },
+            startupProbe: { httpGet: { path: '/healthz', port: 'metrics' }, periodSeconds: 2, failureThreshold: 60 },
+            livenessProbe: { httpGet: { path: '/healthz', port: 'metrics' }, periodSeconds: 10, failureThreshold: 3 },
+            readinessProbe: { httpGet: { path: '/readyz', port: 'metrics' }, periodSeconds: 5, failureThreshold: 2 },
             resources,
             securityContext: RESTRICTED_CONTAINER_SECURITY,
             volumeMounts: mounts,
@@ -237,6 +345,7 @@ export function renderConnector(input: ConnectorRenderInput): RenderedConnector 
       ports: [
         { name: 'dsp', port: DSP_PORT, targetPort: 'dsp', protocol: 'TCP' },
         { name: 'management', port: MANAGEMENT_PORT, targetPort: 'management', protocol: 'TCP' },
+        { name: 'metrics', port: METRICS_PORT, targetPort: 'metrics', protocol: 'TCP' },
       ],
     },
   });
@@ -251,7 +360,7 @@ export function renderConnector(input: ConnectorRenderInput): RenderedConnector 
         // Other participants' connectors call the DSP API from anywhere.
         { ports: [{ protocol: 'TCP', port: DSP_PORT }] },
         // The management API and metrics only from the connector's own namespace.
-        { from: [{ podSelector: {} }], ports: [{ protocol: 'TCP', port: MANAGEMENT_PORT }] },
+        { from: [{ podSelector: {} }], ports: [{ protocol: 'TCP', port: MANAGEMENT_PORT }, { protocol: 'TCP', port: METRICS_PORT }] },
       ],
     },
   });
@@ -266,13 +375,25 @@ export function renderConnector(input: ConnectorRenderInput): RenderedConnector 
   return { config, configHash, unpublished, children };
 }
 
-/** The generated management token Secret: created once, never rewritten (see ensureCreated). */
-export function renderManagementSecret(owner: OwnerIdentity, namespace: string, token: string): KubeObject {
+function generatedTokenSecret(owner: OwnerIdentity, namespace: string, name: string, token: string): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Secret',
-    metadata: { name: managementSecretName(owner.name), namespace, labels: childLabels(owner, COMPONENT) },
+    metadata: { name, namespace, labels: childLabels(owner, COMPONENT) },
     type: 'Opaque',
     data: { [GENERATED_TOKEN_KEY]: Buffer.from(token).toString('base64') },
   };
+}
+
+/** The generated management token Secret: created once, never rewritten (see ensureCreated). */
+export function renderManagementSecret(owner: OwnerIdentity, namespace: string, token: string): KubeObject {
+  return generatedTokenSecret(owner, namespace, managementSecretName(owner.name), token);
+}
+
+/**
+ * The connector's token for its participant's wallet STS (identity.dcp.walletTokenFile): created once,
+ * never rewritten, beside the wallet in the participant's workload namespace.
+ */
+export function renderWalletTokenSecret(owner: OwnerIdentity, namespace: string, token: string): KubeObject {
+  return generatedTokenSecret(owner, namespace, walletTokenSecretName(owner.name), token);
 }

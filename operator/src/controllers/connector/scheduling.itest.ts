@@ -7,8 +7,9 @@ import { eventually, testNamespace } from '../../runtime/testing/index.js';
 import { setupPlacementController } from '../placement/controller.js';
 import { CONNECTOR } from '../shared/kinds.js';
 import { setupConnectorController } from './controller.js';
-import { connectorObject, participantObject, trustList } from './fixtures.js';
+import { anchorSigningKeySecret, connectorObject, participantObject, trustList } from './fixtures.js';
 import { orv3Placement } from './placement.js';
+import { issuerWithTrustLists } from './test-trust-lists.js';
 
 // A Connector whose pods the real kube-scheduler cannot place for want of power: the placement controller
 // publishes the rack's shares on three kwok nodes, the Connector controller renders the watts request, the
@@ -96,7 +97,8 @@ beforeAll(async () => {
   }
   for (const name of nodeNames) await client.create(nodeObject(name));
 
-  // What the Connector controller needs to deploy: the participant, its anchor's published keys, the database Secret.
+  // What the Connector controller needs to deploy: the participant, its anchor's published keys (and the
+  // key its issuer signs the trust list with), the database Secret.
   const at = <T extends KubeObject>(obj: T): T => ({ ...obj, metadata: { ...obj.metadata, namespace: ns } });
   await client.create(at({
     apiVersion: 'musubi.dev/v1alpha1', kind: 'TrustAnchor', metadata: { name: 'jp-anchor' },
@@ -114,6 +116,7 @@ beforeAll(async () => {
     },
     data: { 'trust-list.json': JSON.stringify(trustList) },
   } as KubeObject));
+  await client.create(anchorSigningKeySecret(ns));
   await client.create(at({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'connector-db' }, stringData: { host: 'db', port: '5432', database: 'c', user: 'u', password: 'p' } } as KubeObject));
   await client.create(at(participantObject()));
 
@@ -121,7 +124,7 @@ beforeAll(async () => {
   const m = new Manager({ client, processMetrics: false });
   const context = { client, config, events: m.eventRecorder('musubi.dev/operator'), now: () => new Date() };
   setupPlacementController(m, { client, placement: config.placement, namespace: ns, events: context.events });
-  setupConnectorController(m, context, { placement: orv3Placement(config.placement, false) });
+  setupConnectorController(m, context, { placement: orv3Placement(config.placement, false), issuer: issuerWithTrustLists(client) });
   await m.start();
   manager = m;
 }, 60_000);

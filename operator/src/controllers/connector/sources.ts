@@ -4,8 +4,9 @@ import type { ConnectorSpec } from '../../api/v1alpha1/index.js';
 // Data a connector pod needs from objects in the Connector's namespace (inline offer data, backend
 // credentials, the management token, PostgreSQL settings). The pod may run in a managed tenant
 // namespace, and pods mount only their own namespace's objects, so the operator copies these values
-// into one Secret beside the pod. The keys are derived from what they hold, not from list positions,
-// so reordering offers changes nothing.
+// into one Secret beside the pod (PostgreSQL settings other than the password go into the connector's
+// configuration file instead). The keys are derived from what they hold, not from list positions, so
+// reordering offers changes nothing.
 
 export const SOURCES_MOUNT = '/var/run/musubi/sources';
 

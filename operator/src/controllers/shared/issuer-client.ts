@@ -4,7 +4,8 @@ import {
 } from '@musubi/core/service-config';
 
 // How the operator talks to a TrustAnchor's issuer: the VC-API issue and status-update endpoints and
-// the issuer's own status report, each behind the bearer token the TrustAnchor controller generated.
+// the issuer's own status report, each behind the bearer token the TrustAnchor controller generated,
+// and the public signed trust list, which the operator copies beside the connectors that verify it.
 // Every failure is one of two kinds a reconciler can act on: the issuer could not be reached (retry
 // later, report IssuerUnavailable) or it answered and refused (report why; retrying will not help).
 
@@ -15,6 +16,8 @@ export interface IssuerClient {
   revoke(endpoint: string, token: string, credentialId: string, signal?: AbortSignal): Promise<void>;
   /** What the issuer runs with and how fresh its view of recognised anchors is. */
   status(endpoint: string, token: string, signal?: AbortSignal): Promise<IssuerStatusReport>;
+  /** The anchor's signed trust list (a vc+jwt, public: no token), as connectors verify it. Not verified here. */
+  trustList(endpoint: string, signal?: AbortSignal): Promise<string>;
 }
 
 /** The issuer did not answer (connection refused, timeout, 5xx): worth retrying. */
@@ -62,22 +65,17 @@ export class HttpIssuerClient implements IssuerClient {
     return parsed.data;
   }
 
+  async trustList(endpoint: string, signal?: AbortSignal): Promise<string> {
+    const response = await this.send(endpoint, 'GET', '/trust-list', { accept: 'application/vc+jwt' }, undefined, signal);
+    const text = (await readBounded(response, endpoint)).trim();
+    if (response.status >= 500) throw new IssuerUnavailableError(endpoint, `HTTP ${response.status}`);
+    if (response.status >= 400) throw new IssuerRefusedError(endpoint, response.status, response.statusText || 'no trust list');
+    if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(text)) throw new IssuerRefusedError(endpoint, response.status, 'the trust list is not a compact JWS (vc+jwt)');
+    return text;
+  }
+
   private async call(endpoint: string, method: 'GET' | 'POST', path: string, token: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
-    const timeout = AbortSignal.timeout(this.options.timeoutMs);
-    let response: Response;
-    try {
-      response = await (this.options.fetch ?? fetch)(`${endpoint.replace(/\/$/, '')}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-        redirect: 'error',
-      });
-    } catch (err) {
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      const detail = timeout.aborted ? `no answer within ${this.options.timeoutMs} ms` : cause?.code ?? cause?.message ?? (err as Error).message;
-      throw new IssuerUnavailableError(endpoint, detail, { cause: err });
-    }
+    const response = await this.send(endpoint, method, path, { authorization: `Bearer ${token}`, accept: 'application/json' }, body, signal);
     const text = await readBounded(response, endpoint);
     let json: unknown;
     try {
@@ -89,6 +87,23 @@ export class HttpIssuerClient implements IssuerClient {
     if (response.status >= 400) throw new IssuerRefusedError(endpoint, response.status, problemText(json).replace(/^: /, '') || response.statusText);
     if (text && json === undefined) throw new IssuerRefusedError(endpoint, response.status, 'the answer is not JSON');
     return json;
+  }
+
+  private async send(endpoint: string, method: 'GET' | 'POST', path: string, headers: Record<string, string>, body: unknown, signal?: AbortSignal): Promise<Response> {
+    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    try {
+      return await (this.options.fetch ?? fetch)(`${endpoint.replace(/\/$/, '')}${path}`, {
+        method,
+        headers: { ...headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        redirect: 'error',
+      });
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      const detail = timeout.aborted ? `no answer within ${this.options.timeoutMs} ms` : cause?.code ?? cause?.message ?? (err as Error).message;
+      throw new IssuerUnavailableError(endpoint, detail, { cause: err });
+    }
   }
 }
 

@@ -85,7 +85,7 @@ test('the reference index follows adds, edits and deletes', async () => {
 
 describe('HttpIssuerClient', () => {
   let server: Server;
-  let answer: { status: number; body: unknown };
+  let answer: { status: number; body: unknown; text?: string };
   let seen: { auth?: string; path?: string; body?: string };
   let endpoint: string;
   beforeAll(async () => {
@@ -94,7 +94,8 @@ describe('HttpIssuerClient', () => {
       req.on('data', (c) => (body += c));
       req.on('end', () => {
         seen = { auth: req.headers.authorization, path: req.url ?? '', body };
-        res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
+        if (answer.text !== undefined) res.writeHead(answer.status, { 'content-type': 'application/vc+jwt' }).end(answer.text);
+        else res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -122,6 +123,18 @@ describe('HttpIssuerClient', () => {
     await expect(client().status(`http://127.0.0.1:${closedPort}`, 't')).rejects.toThrow(/is unavailable: ECONNREFUSED/);
     answer = { status: 201, body: { verifiableCredential: 'not enveloped' } };
     await expect(client().requestCredential(endpoint, 't', request)).rejects.toThrow(/not a VC-API EnvelopedVerifiableCredential/);
+  });
+
+  test('trust list: fetched without a token, the compact vc+jwt as served; anything else is refused or unavailable', async () => {
+    answer = { status: 200, body: undefined, text: 'aaa.bbb.ccc\n' };
+    expect(await client().trustList(endpoint)).toBe('aaa.bbb.ccc');
+    expect(seen).toEqual({ auth: undefined, path: '/trust-list', body: '' });
+    answer = { status: 200, body: undefined, text: '<html>maintenance</html>' };
+    await expect(client().trustList(endpoint)).rejects.toThrow(new IssuerRefusedError(endpoint, 200, 'the trust list is not a compact JWS (vc+jwt)'));
+    answer = { status: 404, body: { title: 'NotFound' } };
+    await expect(client().trustList(endpoint)).rejects.toBeInstanceOf(IssuerRefusedError);
+    answer = { status: 503, body: { title: 'Starting' } };
+    await expect(client().trustList(endpoint)).rejects.toBeInstanceOf(IssuerUnavailableError);
   });
 
   test('revoking a credential the issuer does not know counts as done', async () => {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { parse } from 'yaml';
 
-// Building blocks of the configuration files the operator renders for the services it runs (issuer,
-// wallet, connector). The operator validates what it renders against these schemas and the services
+// Building blocks of the configuration files the operator renders for the trust services it runs
+// (issuer, wallet). The operator validates what it renders against these schemas and the services
 // validate what they read, so both sides agree on one contract.
 
 export const did = z.string().max(2048).regex(/^did:[a-z0-9]+:[A-Za-z0-9._:%-]+$/, { message: 'must be a DID such as did:web:example.com' });

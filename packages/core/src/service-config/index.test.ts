@@ -1,36 +1,36 @@
-import { ConnectorConfig, IssueCredentialRequest, IssuerConfig, ServiceConfigError, parseServiceConfig, validateServiceConfig } from './index.js';
+import { IssueCredentialRequest, IssuerConfig, ServiceConfigError, WalletConfig, parseServiceConfig, validateServiceConfig } from './index.js';
 
-const minimalConnector = {
-  connector: { name: 'c', namespace: 'ns', publicURL: 'https://dsp.example/api/dsp' },
-  participant: { name: 'p', did: 'did:web:p.example', legalName: 'P GmbH', country: 'DE', walletURL: 'http://p-wallet.ns.svc:8080' },
-  listen: { dsp: { port: 8080 }, management: { port: 8081 } },
-  managementTokenFile: '/var/run/token',
-  storage: { sqlite: { path: '/var/lib/musubi/connector.db' } },
-  trust: { anchors: [{ did: 'did:web:a.example', jurisdiction: 'EU', keys: [{ kid: 'did:web:a.example#k', kty: 'OKP', crv: 'Ed25519', x: 'abc' }] }] },
+const anchorKey = { kid: 'did:web:a.example#k', kty: 'OKP', crv: 'Ed25519', x: 'abc' };
+const minimalWallet = {
+  participant: { name: 'p', namespace: 'ns', did: 'did:web:p.example', legalName: 'P GmbH', country: 'DE' },
+  keyFile: '/var/run/musubi/wallet-key/signing-key.jwk',
+  credentialsDir: '/var/run/musubi/credentials',
+  trustAnchor: { did: 'did:web:a.example', jurisdiction: 'EU', keys: [anchorKey], issuerURL: 'http://a-issuer.ns.svc:8080' },
+  listen: { port: 8080 },
+  storageDir: '/var/lib/musubi',
 };
 
 test('servers bind loopback unless the configuration says otherwise', () => {
-  expect(ConnectorConfig.parse(minimalConnector).listen.dsp).toEqual({ host: '127.0.0.1', port: 8080 });
+  expect(WalletConfig.parse(minimalWallet).listen).toEqual({ host: '127.0.0.1', port: 8080 });
 });
 
 test('errors name every offending field and the file', () => {
-  const bad = { ...minimalConnector, storage: {}, managementTokenFile: 'token', offers: [{ assetId: 'a', dataset: { title: 'A' }, source: { file: { path: '/d' } }, policy: { name: 'missing', digest: 'sha256:x' } }] };
+  const bad = { ...minimalWallet, keyFile: 'signing-key.jwk', participant: { ...minimalWallet.participant, country: 'Germany' } };
   let message = '';
   try {
-    validateServiceConfig(ConnectorConfig, bad, '/etc/musubi/connector/connector.json');
+    validateServiceConfig(WalletConfig, bad, '/etc/musubi/wallet/wallet.json');
   } catch (err) {
     expect(err).toBeInstanceOf(ServiceConfigError);
     message = (err as Error).message;
   }
-  expect(message).toContain('/etc/musubi/connector/connector.json: managementTokenFile: must be an absolute file path');
-  expect(message).toContain('/etc/musubi/connector/connector.json: storage: set exactly one of sqlite or postgres');
-  expect(message).toContain('offers[0].policy.name: no compiled policy "missing" in policies');
+  expect(message).toContain('/etc/musubi/wallet/wallet.json: keyFile: must be an absolute file path');
+  expect(message).toContain('/etc/musubi/wallet/wallet.json: participant.country:');
   expect(() => parseServiceConfig(IssuerConfig, '{ not: [yaml', 'issuer.json')).toThrow(/^issuer.json: not valid YAML or JSON/);
 });
 
 test('a public key with a private part is not a pinned key', () => {
-  const withD = { ...minimalConnector, trust: { anchors: [{ ...minimalConnector.trust.anchors[0], keys: [{ ...minimalConnector.trust.anchors[0]!.keys[0], d: 'secret' }] }] } };
-  expect(() => validateServiceConfig(ConnectorConfig, withD, 'c')).toThrow(/Unrecognized key: "d"/);
+  const withD = { ...minimalWallet, trustAnchor: { ...minimalWallet.trustAnchor, keys: [{ ...anchorKey, d: 'secret' }] } };
+  expect(() => validateServiceConfig(WalletConfig, withD, 'w')).toThrow(/Unrecognized key: "d"/);
 });
 
 test('an issue request carries either the legal-person claims or just the subject id', () => {
