@@ -1,12 +1,21 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { controlPlaneInstall } from '../controlplane/index.js';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { loadOperatorConfig } from '@musubi/operator/config';
+import { CONNECTOR, HttpIssuerClient, PARTICIPANT, POLICY, TRUST_ANCHOR, buildOperator } from '@musubi/operator/controllers';
+import { RestKubeClient, createJsonLogger, type KubeObject, type Logger } from '@musubi/operator/runtime';
+import { ORV3_LABELS, ORV3_NODE_CLASS, controlPlaneInstall, createOrv3Racks } from '../controlplane/index.js';
+import { LocalWorkloadRunner } from '../localpods/index.js';
 import { kubeconfigFile, repoRoot, stateDir } from './state.js';
 
-// `make run`: the local default. Starts (or reuses) the local control plane, runs the operator
-// against it, applies examples/ and shows `kubectl get musubi`. The operator keeps running in the
-// foreground until Ctrl-C; `make down` stops the control plane.
+// `make run`: the local default. Starts (or reuses) the local control plane, runs the operator against
+// it with the trust services its TrustAnchors and Participants deploy, applies examples/ and shows
+// `kubectl get musubi`. kwok's pods run no code, so the issuers and wallets run here, in this process,
+// through the local workload runner; the operator runs in the same process so its issuer client can
+// reach them by their in-cluster names through the runner's fetch (a child process would need a
+// routing side channel, a product switch that exists only for local runs). Everything keeps running
+// until Ctrl-C; `make down` stops the control plane.
 const kubectl = controlPlaneInstall().bin('kubectl');
 const k = (...args: string[]): string => execFileSync(kubectl, ['--kubeconfig', kubeconfigFile, ...args], { encoding: 'utf8' });
 
@@ -28,27 +37,61 @@ applyStdin(k('create', 'namespace', 'musubi-system', '--dry-run=client', '-o', '
 // The cluster-scoped pieces the Helm chart installs elsewhere: the priority classes managed pods use.
 applyStdin(execFileSync(process.execPath, [cli, 'manifests', 'priority-classes'], { encoding: 'utf8' }));
 
-const logFile = join(stateDir, 'operator.log');
-const operator = spawn(process.execPath, [cli, 'operator'], {
-  env: { ...process.env, KUBECONFIG: kubeconfigFile, MUSUBI_OPERATOR_CONFIG: configFile },
-  stdio: ['ignore', openSync(logFile, 'a'), openSync(logFile, 'a')],
+const fileLogger = (name: string): { logger: Logger; path: string; close(): Promise<void> } => {
+  const path = join(stateDir, name);
+  const stream = createWriteStream(path, { flags: 'a' });
+  return {
+    path,
+    logger: createJsonLogger({ level: 'info', write: (line) => stream.write(`${line}\n`) }),
+    close: () => new Promise((resolve) => stream.end(resolve)),
+  };
+};
+const operatorLog = fileLogger('operator.log');
+const workloadLog = fileLogger('workloads.log');
+const config = loadOperatorConfig({ MUSUBI_OPERATOR_CONFIG: configFile });
+const kubeConfig = new KubeConfig();
+kubeConfig.loadFromFile(kubeconfigFile);
+const client = RestKubeClient.fromKubeConfig(kubeConfig);
+
+// Nodes for kwok to simulate (the control plane has none of its own): one ORv3 rack, as the examples'
+// connectors ask for ORv3 placement. Made once; they stay with the cluster's etcd data.
+const orv3Nodes = await client.list({ apiVersion: 'v1', kind: 'Node' }, { labelSelector: { matchLabels: { [ORV3_LABELS.nodeClass]: ORV3_NODE_CLASS } } });
+if (orv3Nodes.items.length === 0) {
+  const racks = await createOrv3Racks(kubeConfig.makeApiClient(CoreV1Api), { racks: 1, nodesPerRack: 4, namePrefix: 'local' });
+  console.log(`simulated nodes: ${racks.flatMap((r) => r.nodes).join(', ')} (kwok)`);
+}
+
+const runner = await LocalWorkloadRunner.start({ client, logger: workloadLog.logger, clusterDomain: config.clusterDomain });
+const operator = buildOperator({
+  config, client, logger: operatorLog.logger,
+  issuer: new HttpIssuerClient({ timeoutMs: config.issuerTimeoutSeconds * 1000, fetch: runner.fetch }),
 });
-console.log(`operator running (pid ${operator.pid}; JSON logs in ${relative(process.cwd(), logFile)})`);
+const stopped = operator.stopOnSignals();
+await operator.start();
+console.log(`operator running (JSON logs in ${relative(process.cwd(), operatorLog.path)}); issuers and wallets run locally (logs in ${relative(process.cwd(), workloadLog.path)})`);
 console.log(k('apply', '--server-side', '-R', '-f', join(repoRoot, 'examples')).trimEnd());
 
-const deadline = Date.now() + 30_000;
-await new Promise((r) => setTimeout(r, 5_000));
-while (Date.now() < deadline) {
-  const table = k('get', 'musubi', '-A');
-  if (!/\s(Unknown|<none>)\s/.test(table) || Date.now() + 3_000 > deadline) break;
-  await new Promise((r) => setTimeout(r, 2_000));
-}
-console.log(`\n${k('get', 'musubi', '-A')}`);
-console.log(`export KUBECONFIG=${kubeconfigFile}   # then: kubectl get musubi -A
-The operator runs until Ctrl-C; \`make down\` stops the control plane.`);
-const stop = (): void => {
-  operator.kill('SIGTERM');
+// Trust anchors and participants become Ready once their issuers answer and credentials are issued;
+// connectors may stay not Ready with a reason (their pods run no code here). Wait for the first, then
+// for every object to have a Ready condition at all.
+const readyOf = (obj: KubeObject) => (obj.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions?.find((c) => c.type === 'Ready')?.status;
+const settled = async (): Promise<boolean> => {
+  const [anchors, participants, others] = await Promise.all([
+    client.list(TRUST_ANCHOR), client.list(PARTICIPANT), Promise.all([client.list(POLICY), client.list(CONNECTOR)]),
+  ]);
+  const trust = [...anchors.items, ...participants.items];
+  return trust.every((o) => readyOf(o) === 'True') && others.flatMap((l) => l.items).every((o) => readyOf(o) !== undefined);
 };
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
-operator.on('exit', (code) => process.exit(code ?? 0));
+const deadline = Date.now() + 120_000;
+while (Date.now() < deadline && !(await settled())) await new Promise((r) => setTimeout(r, 2_000));
+console.log(`\n${k('get', 'musubi', '-A')}`);
+console.log('local workloads (kwok pods run no code; these serve their Services):');
+for (const w of runner.status()) console.log(`  ${w.namespace}/${w.deployment}  ${w.phase}  ${w.url}  ${w.phase === 'Running' ? w.did : w.message}`);
+console.log(`\nexport KUBECONFIG=${kubeconfigFile}   # then: kubectl get musubi -A
+The operator runs until Ctrl-C; \`make down\` stops the control plane.`);
+
+const signal = await stopped;
+await runner.stop();
+operatorLog.logger.info('operator stopped', { signal });
+await Promise.all([operatorLog.close(), workloadLog.close()]);
+process.exit(0);

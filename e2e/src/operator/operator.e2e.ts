@@ -1,30 +1,43 @@
-import { OperatorConfig } from './config/index.js';
-import { buildOperator } from './main.js';
-import { priorityClassManifests } from './placement/index.js';
-import { HttpIssuerClient } from './controllers/shared/issuer-client.js';
-import { CONFIG_MAP, CONNECTOR, DEPLOYMENT, NAMESPACE, PARTICIPANT, POLICY, SECRET, SERVICE, SERVICE_ACCOUNT, TRUST_ANCHOR } from './controllers/shared/kinds.js';
-import { TestIssuer } from './controllers/shared/test-issuer.js';
-import { configMapName, connectorName } from './controllers/connector/render.js';
-import { createJsonLogger, ignoreNotFound, isAlreadyExists, ownerLabels, type KubeObject, type Manager, type ResourceType } from './runtime/index.js';
-import type { RestKubeClient } from './runtime/rest-kube-client.js';
-import { eventually, testNamespace } from './runtime/testing/index.js';
+import {
+  checkCredentialStatus, createDidWebResolver, createHttpStatusListFetcher, createKeyResolver, createStatusListResolver, isTrustError, verifyCredentialJwt,
+  type StatusListResolver, type VerifiedCredential,
+} from '@musubi/core/trust';
+import { OperatorConfig } from '@musubi/operator/config';
+import {
+  CONFIG_MAP, CONNECTOR, DEPLOYMENT, HttpIssuerClient, NAMESPACE, OWNER_NAMESPACE_LABEL, PARTICIPANT, POLICY, SECRET, SERVICE, SERVICE_ACCOUNT, TRUST_ANCHOR,
+  apiTokenSecretName, buildOperator, connectorConfigMapName, connectorName, credentialsSecretName, issuerEndpoint, issuerName, signingKeySecretName, walletName,
+} from '@musubi/operator/controllers';
+import { priorityClassManifests } from '@musubi/operator/placement';
+import { createJsonLogger, ignoreNotFound, isAlreadyExists, ownerLabels, type KubeObject, type Logger, type Manager, type ResourceType, type RestKubeClient } from '@musubi/operator/runtime';
+import { eventually, testNamespace } from '@musubi/operator/runtime/testing';
+import { LocalWorkloadRunner } from '../localpods/index.js';
 
 // The operator against the real control plane: kube-apiserver with the Musubi CRDs, the scheduler,
-// kube-controller-manager and kwok (which runs the pods on simulated nodes). The issuers' HTTP API is
-// served in-process by TestIssuer (kwok's pods run no code), reading the keys the operator stored in
-// Secrets; everything else — server-side apply, owner references, garbage collection, finalizers,
-// Deployments becoming available — is the real thing.
+// kube-controller-manager and kwok (which runs the pods on simulated nodes). kwok's pods run no code,
+// so the local workload runner runs the real trust-services issuers and wallets for the Deployments
+// the operator creates, from the ConfigMaps and Secrets their pods mount; the operator reaches them
+// through the runner's fetch by their in-cluster names. Credentials are issued, verified (did:web
+// documents served by those issuers and wallets) and revoked (their status lists) for real.
 
 const READY_TIMEOUT_MS = 90_000;
 let client: RestKubeClient;
 let ns: string;
 let cleanupNamespace: () => Promise<void>;
-let issuer: TestIssuer;
+let runner: LocalWorkloadRunner;
 let operator: Manager | undefined;
 const nodes: string[] = [];
+// MUSUBI_TEST_LOG=debug shows the operator's and the services' logs.
+const logger: Logger = createJsonLogger({ level: (process.env.MUSUBI_TEST_LOG as 'debug' | undefined) ?? 'error' });
 
 const api = 'musubi.dev/v1alpha1';
 const tenant = () => `${ns}-recycler`;
+const anchorDid = (name: string) => `did:web:${name}.${ns}.svc`;
+
+// The anchors' trusted data source: a local mirror of the registries they check identifiers against.
+const REGISTRY = `
+- { scheme: jp-corporate-number, value: "3010401099999", legalName: "Musubi Motors Co., Ltd.", country: JP }
+- { scheme: eu-vat, value: DE812345673, legalName: Kreislauf Recycling GmbH, country: DE }
+`;
 
 function manifests(): KubeObject[] {
   const anchor = (name: string, jp: boolean, recognises: string): KubeObject => ({
@@ -38,7 +51,7 @@ function manifests(): KubeObject[] {
     },
   });
   return [
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'registry', namespace: ns }, data: { 'registry.yaml': '[]' } },
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'registry', namespace: ns }, data: { 'registry.yaml': REGISTRY } },
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'pcf-data', namespace: ns }, data: { 'pcf.json': '{"pcf": 8123.4}' } },
     { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'connector-db', namespace: ns }, stringData: { host: 'db', port: '5432', database: 'c', user: 'u', password: 'p' } },
     anchor('jp-anchor', true, 'eu'),
@@ -81,9 +94,8 @@ function manifests(): KubeObject[] {
 function startOperator(): Promise<void> {
   const config = OperatorConfig.parse({ namespace: ns });
   operator = buildOperator({
-    config, client, serveEndpoints: false, leaderElection: false,
-    logger: createJsonLogger({ level: (process.env.MUSUBI_TEST_LOG as 'debug' | undefined) ?? 'error' }),
-    issuer: new HttpIssuerClient({ timeoutMs: 5000, fetch: issuer.fetch }),
+    config, client, logger, serveEndpoints: false, leaderElection: false,
+    issuer: new HttpIssuerClient({ timeoutMs: 5000, fetch: runner.fetch }),
   });
   return operator.start();
 }
@@ -103,7 +115,7 @@ async function untilReady(type: ResourceType, name: string): Promise<KubeObject>
       return readyOf(last)?.status === 'True' ? last : undefined;
     }, READY_TIMEOUT_MS, 250);
   } catch (err) {
-    throw new Error(`${(err as Error).message}; last Ready condition: ${JSON.stringify(readyOf(last))}`, { cause: err });
+    throw new Error(`${(err as Error).message}; last Ready condition: ${JSON.stringify(readyOf(last))}; local workloads: ${JSON.stringify(runner.status())}`, { cause: err });
   }
 }
 
@@ -136,6 +148,26 @@ async function untilSettled(manager: Manager, objects: Record<string, number>): 
   }, 30_000, 200);
 }
 
+/**
+ * How anyone outside the operator checks a credential: the issuer's key from its did:web document
+ * (served by the running issuer or wallet, reached through the runner), then its status list.
+ */
+function credentialChecker(): { verify(jwt: string): Promise<VerifiedCredential>; status: StatusListResolver } {
+  const keys = createKeyResolver(createDidWebResolver({ fetch: runner.fetch, cacheTtlMs: 0 }));
+  const status = createStatusListResolver({
+    fetch: createHttpStatusListFetcher({ fetch: runner.fetch }),
+    verify: (raw) => verifyCredentialJwt(String(raw), { keys }),
+    cacheTtlMs: 0,
+  });
+  return { verify: (jwt) => verifyCredentialJwt(jwt, { keys }), status };
+}
+
+/** The vc+jwt credentials in a participant's credentials Secret. */
+async function heldCredentials(participant: string, namespace: string): Promise<string[]> {
+  const secret = await client.get({ ...SECRET, namespace, name: credentialsSecretName(participant) });
+  return Object.values((secret.data ?? {}) as Record<string, string>).map((v) => Buffer.from(v, 'base64').toString('utf8'));
+}
+
 beforeAll(async () => {
   ({ client, namespace: ns, cleanup: cleanupNamespace } = await testNamespace('operator'));
   for (const pc of priorityClassManifests()) {
@@ -157,10 +189,8 @@ beforeAll(async () => {
     nodes.push(name);
   }
   await eventually('default ServiceAccount', () => ignoreNotFound(client.get({ ...SERVICE_ACCOUNT, namespace: ns, name: 'default' })), 30_000, 200);
-  issuer = await TestIssuer.start(client, [
-    { scheme: 'jp-corporate-number', value: '3010401099999', legalName: 'Musubi Motors Co., Ltd.', country: 'JP' },
-    { scheme: 'eu-vat', value: 'DE812345673', legalName: 'Kreislauf Recycling GmbH', country: 'DE' },
-  ]);
+  // Only this suite's workloads: every child the operator makes for these objects carries their namespace.
+  runner = await LocalWorkloadRunner.start({ client, logger, selector: { matchLabels: { [OWNER_NAMESPACE_LABEL]: ns } } });
 }, 60_000);
 
 afterAll(async () => {
@@ -174,7 +204,7 @@ afterAll(async () => {
     return left.length === 0 ? true : undefined;
   }, 30_000, 200).catch(() => undefined);
   await stopOperator();
-  await issuer?.stop();
+  await runner?.stop();
   for (const name of nodes) await ignoreNotFound(client.delete({ apiVersion: 'v1', kind: 'Node', name }));
   await cleanupNamespace?.();
 }, 60_000);
@@ -187,10 +217,23 @@ test('create → Ready: anchors, participants with verified credentials, the pol
   expect((policy.status as { digest?: string }).digest).toMatch(/^sha256:/);
   await untilReady(TRUST_ANCHOR, 'jp-anchor');
   const eu = await untilReady(TRUST_ANCHOR, 'eu-anchor');
-  expect((eu.status as { recognisedAnchors?: Array<{ state: string }> }).recognisedAnchors?.map((r) => r.state)).toEqual(['Fresh']);
+  // The state is what the EU issuer reports; the issuers start in either order, so its first fetch of
+  // the other's trust list may have found it not yet serving (see the recognition test for freshness).
+  expect((eu.status as { recognisedAnchors?: unknown[] }).recognisedAnchors)
+    .toEqual([expect.objectContaining({ name: 'japan', did: anchorDid('jp-anchor'), state: expect.stringMatching(/^(Fresh|Unreachable|Pending)$/) })]);
+
   const manufacturer = await untilReady(PARTICIPANT, 'jp-manufacturer');
-  expect((manufacturer.status as { credentials?: Array<{ type: string }> }).credentials?.map((c) => c.type).sort())
-    .toEqual(['DataspaceMembershipCredential', 'EmployeeCredential', 'LegalPersonCredential', 'RelationshipCredential']);
+  const held = (manufacturer.status as { credentials?: Array<{ id: string; type: string; issuer: string }> }).credentials ?? [];
+  expect(held.map((c) => c.type).sort()).toEqual(['DataspaceMembershipCredential', 'EmployeeCredential', 'LegalPersonCredential', 'RelationshipCredential']);
+  expect(held.filter((c) => c.issuer === anchorDid('jp-anchor'))).toHaveLength(2);
+  // Each credential verifies against its issuer's did:web document — the anchor's issuer for what it
+  // issued, the participant's wallet for what the participant signed — and none is revoked.
+  const checker = credentialChecker();
+  const verified = await Promise.all((await heldCredentials('jp-manufacturer', ns)).map((jwt) => checker.verify(jwt)));
+  expect(verified.map((v) => v.credential.id).sort()).toEqual(held.map((c) => c.id).sort());
+  expect(new Set(verified.map((v) => v.issuer))).toEqual(new Set([anchorDid('jp-anchor'), `did:web:wallet.jp-manufacturer.${ns}.svc`]));
+  for (const v of verified) await expect(checkCredentialStatus(v.credential, checker.status)).resolves.toBeDefined();
+
   const recycler = await untilReady(PARTICIPANT, 'de-recycler');
   expect((recycler.status as { tenantNamespace?: string }).tenantNamespace).toBe(tenant());
   const connector = await untilReady(CONNECTOR, 'jp-manufacturer');
@@ -199,6 +242,8 @@ test('create → Ready: anchors, participants with verified credentials, the pol
   await untilReady(CONNECTOR, 'de-recycler');
   const recyclerDeployment = await client.get({ ...DEPLOYMENT, namespace: tenant(), name: 'de-recycler-connector' });
   expect(recyclerDeployment.metadata.ownerReferences).toBeUndefined();
+  expect(runner.status().filter((w) => w.phase === 'Running').map((w) => `${w.namespace}/${w.deployment}`).sort())
+    .toEqual([`${ns}/${issuerName('eu-anchor')}`, `${ns}/${issuerName('jp-anchor')}`, `${ns}/${walletName('jp-manufacturer')}`, `${tenant()}/${walletName('de-recycler')}`].sort());
 }, 240_000);
 
 /** Every Deployment rolled out completely and every Connector reporting what its Deployment has. */
@@ -222,9 +267,19 @@ async function untilRolledOut(): Promise<void> {
 
 test('re-applying the manifests and restarting the operator change nothing: no new resourceVersions, no new keys', async () => {
   await untilRolledOut();
+  // The services' state moves on by itself: an issuer re-signs its trust list once its first refresh of
+  // the anchor it recognises has finished, moments after it starts, and the operator copies what it
+  // sees at its next look (status, connector configuration). One restart first lets the operator catch
+  // up with that, so the baseline is the steady state and what is compared is only what re-applying
+  // the manifests and restarting the operator cause.
+  await stopOperator();
+  await startOperator();
+  await untilSettled(operator!, { trustanchor: 2, participant: 2, policy: 1, connector: 2 });
+  await untilRolledOut();
   const before = await childVersions();
   expect(before.size).toBeGreaterThan(30);
-  const keysBefore = await client.get({ ...SECRET, namespace: ns, name: 'jp-anchor-signing-key' });
+  const keysBefore = await client.get({ ...SECRET, namespace: ns, name: signingKeySecretName('jp-anchor') });
+  const startsBefore = runner.status().map((w) => `${w.deployment}:${w.starts}`);
   for (const obj of manifests()) await client.apply(obj, { fieldManager: 'musubi-itest' });
   await stopOperator();
   await startOperator();
@@ -232,10 +287,12 @@ test('re-applying the manifests and restarting the operator change nothing: no n
   const after = await childVersions();
   const changed = [...after].filter(([key, rv]) => before.get(key) !== rv).map(([key]) => key);
   expect(changed).toEqual([]);
-  const keysAfter = await client.get({ ...SECRET, namespace: ns, name: 'jp-anchor-signing-key' });
+  const keysAfter = await client.get({ ...SECRET, namespace: ns, name: signingKeySecretName('jp-anchor') });
   expect(keysAfter.data).toEqual(keysBefore.data);
   const walletKeys = (await client.list(SECRET, { namespace: tenant() })).items.filter((s) => s.metadata.name?.endsWith('-wallet-key'));
   expect(walletKeys).toHaveLength(1);
+  // Nothing the issuers and wallets run from changed either, so none of them was restarted.
+  expect(runner.status().map((w) => `${w.deployment}:${w.starts}`)).toEqual(startsBefore);
 }, 120_000);
 
 test('a spec change reaches the children, a deleted child comes back, a dangling reference says what is missing', async () => {
@@ -248,7 +305,7 @@ test('a spec change reaches the children, a deleted child comes back, a dangling
   });
   for (const obj of changed) await client.apply(obj, { fieldManager: 'musubi-itest' });
   await eventually('configuration and observedGeneration follow the spec', async () => {
-    const config = await client.get({ ...CONFIG_MAP, namespace: ns, name: configMapName('jp-manufacturer') });
+    const config = await client.get({ ...CONFIG_MAP, namespace: ns, name: connectorConfigMapName('jp-manufacturer') });
     const connector = await client.get({ ...CONNECTOR, namespace: ns, name: 'jp-manufacturer' });
     const observed = (connector.status as { observedGeneration?: number }).observedGeneration;
     return JSON.stringify(config.data).includes('revision 2') && observed === connector.metadata.generation ? true : undefined;
@@ -282,14 +339,50 @@ test('a spec change reaches the children, a deleted child comes back, a dangling
   await client.delete({ ...CONNECTOR, namespace: ns, name: 'late' });
 }, 120_000);
 
-test('deleting a managed participant revokes its credentials and removes its tenant namespace', async () => {
+test('mutual recognition: each issuer fetches and verifies the other\'s signed trust list, and the anchors report it Fresh', async () => {
+  // An administrator's refresh (the issuers refresh on their own every spec.trustList.refreshInterval):
+  // each issuer fetches the other's trust list at the in-cluster URL the operator configured and
+  // verifies it against the key the operator pinned.
+  for (const [anchor, other] of [['jp-anchor', 'eu-anchor'], ['eu-anchor', 'jp-anchor']] as const) {
+    const tokenSecret = await client.get({ ...SECRET, namespace: ns, name: apiTokenSecretName(anchor) });
+    const token = Buffer.from((tokenSecret.data as Record<string, string>).token ?? '', 'base64').toString();
+    const response = await runner.fetch(`${issuerEndpoint(anchor, ns, 'cluster.local')}/recognition/refresh`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    expect(response.status).toBe(200);
+    const answer = (await response.json()) as { recognised: Array<{ did: string; state: string; lastError?: unknown }> };
+    expect(answer.recognised).toEqual([expect.objectContaining({ did: anchorDid(other), state: 'Fresh' })]);
+  }
+  // A restarted operator asks every issuer at once (a running one asks every minute).
+  await stopOperator();
+  await startOperator();
+  for (const anchor of ['jp-anchor', 'eu-anchor']) {
+    await eventually(`${anchor} reports its recognised anchor Fresh`, async () => {
+      const entries = ((await client.get({ ...TRUST_ANCHOR, namespace: ns, name: anchor })).status as { recognisedAnchors?: Array<{ state: string; lastRefreshTime?: string }> }).recognisedAnchors;
+      if (entries?.[0]?.state !== 'Fresh' || !entries[0].lastRefreshTime) throw new Error(`recognisedAnchors: ${JSON.stringify(entries)}`);
+      return true;
+    }, 30_000, 200);
+  }
+}, 60_000);
+
+test('deleting a managed participant revokes its credentials at the issuer and removes its tenant namespace', async () => {
   const held = ((await client.get({ ...PARTICIPANT, namespace: ns, name: 'de-recycler' })).status as { credentials: Array<{ id: string; issuer: string }> }).credentials;
-  const anchorIssued = held.filter((c) => c.issuer === `did:web:eu-anchor.${ns}.svc`).map((c) => c.id).sort();
+  const anchorIssued = held.filter((c) => c.issuer === anchorDid('eu-anchor')).map((c) => c.id).sort();
   expect(anchorIssued).toHaveLength(2);
+  const checker = credentialChecker();
+  const credentials = (await Promise.all((await heldCredentials('de-recycler', tenant())).map((jwt) => checker.verify(jwt))))
+    .filter((v) => anchorIssued.includes(v.credential.id ?? ''));
+  expect(credentials).toHaveLength(2);
+  for (const v of credentials) await expect(checkCredentialStatus(v.credential, checker.status)).resolves.toBeDefined();
+
   await client.delete({ ...CONNECTOR, namespace: ns, name: 'de-recycler' });
   await client.delete({ ...PARTICIPANT, namespace: ns, name: 'de-recycler' });
   await eventually('participant gone', async () => ((await ignoreNotFound(client.get({ ...PARTICIPANT, namespace: ns, name: 'de-recycler' }))) ? undefined : true), 30_000, 200);
-  expect(issuer.revoked.filter((id) => anchorIssued.includes(id)).sort()).toEqual(anchorIssued);
+  // The EU issuer's own status list now says revoked, to anyone who checks.
+  for (const v of credentials) {
+    const outcome = await checkCredentialStatus(v.credential, checker.status).then(() => 'not revoked', (err: unknown) => (isTrustError(err, 'Revoked') ? 'Revoked' : String(err)));
+    expect(`${v.credential.id}: ${outcome}`).toBe(`${v.credential.id}: Revoked`);
+  }
   const namespace = await ignoreNotFound(client.get({ ...NAMESPACE, name: tenant() }));
   expect(namespace === undefined || namespace.metadata.deletionTimestamp !== undefined).toBe(true);
+  // Its wallet's Deployment went with the tenant namespace, and the runner stopped it.
+  await eventually('the recycler wallet stopped', () => (runner.status().some((w) => w.deployment === walletName('de-recycler')) ? undefined : true), 30_000, 200);
 }, 60_000);
