@@ -58,9 +58,10 @@ test: deps controlplane ## everything CI runs: build, gen check, lint, unit + in
 	npx jest --ci --watchman=false
 
 .PHONY: bench
-bench: build ## benchmarks, printed with units (trust throughput vs raw Ed25519; rack share recompute for 10k nodes)
+bench: build ## benchmarks, printed with units (trust vs raw Ed25519; rack share recompute; connector negotiations/s and 100 MiB transfer vs loopback)
 	node packages/core/dist/trust/bench.js
 	node operator/dist/placement/bench.js
+	node connector-image/dist/bench/main.js
 
 .PHONY: conformance
 conformance: build ## conformance checklists against our services, pass counts per suite (W3C VC DM 2.0, VC-API issuer/verifier)

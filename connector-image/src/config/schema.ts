@@ -72,10 +72,19 @@ export const StoreConfigSchema = z.strictObject({
 
 export const IdentityConfig = z.strictObject({
   dcp: z.strictObject({
-    stsUrl: absoluteUrl.describe('The participant wallet\'s Secure Token Service, which issues this connector\'s self-issued ID tokens.'),
-    walletTokenFile: filePath.describe('The connector\'s token for the wallet STS, mounted from a Secret.'),
+    stsUrl: absoluteUrl.describe(
+      'The participant wallet\'s Secure Token Service, which issues this connector\'s self-issued ID tokens. Plain http:// only for the wallet\'s in-cluster Service (or loopback), whatever outbound.allowHttp says.',
+    ),
+    stsClient: z.strictObject({
+      idFile: filePath.describe('File holding the client_id (key client-id of the connector\'s wallet client Secret).'),
+      secretFile: filePath.describe('File holding the client_secret (key client-secret of the same Secret).'),
+    }).describe('This connector\'s OAuth client credentials at its wallet STS (grant_type=client_credentials); read on every token request.'),
+    presentationScopes: z.array(z.string().regex(/^org\.eclipse\.dspace\.dcp\.vc\.(type|id):[^\s:]+:read$/, { message: 'must be a DCP scope such as org.eclipse.dspace.dcp.vc.type:LegalPersonCredential:read' }))
+      .min(1).max(16).optional()
+      .describe('Scopes this connector asks callers\' credential services for, and grants counter-parties to read from its own; default: legal-person, membership and relationship credentials.'),
     trustList: z.strictObject({
-      file: filePath.describe('The signed trust list (vc+jwt) of the dataspace\'s anchor, mounted from a ConfigMap.'),
+      file: filePath.describe('The signed trust list (vc+jwt) of the dataspace\'s anchor, mounted from a ConfigMap; re-read when it changes.'),
+      refreshSeconds: z.number().int().min(1).max(300).default(10).describe('How often the file is checked for a new list.'),
       anchor: z.strictObject({
         did: z.string().regex(/^did:[a-z0-9]+:.+/, { message: 'must be a DID, e.g. did:web:anchor.example.jp' }),
         jurisdiction: z.string().regex(/^(?:[A-Z]{2}|EU)$/, { message: 'must be an ISO 3166-1 alpha-2 code or EU' }),
@@ -121,7 +130,17 @@ export const ConnectorConfigSchema = z.strictObject({
   dataPlane: z.strictObject({
     accessTokenTtlSeconds: z.number().int().min(5).max(86_400).default(300),
     refreshTokenTtlSeconds: z.number().int().min(5).max(30 * 86_400).default(86_400),
-    maxDataBytes: z.number().int().min(1).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
+    maxDataBytes: z.number().int().min(1).max(1024 ** 4).default(1024 ** 3)
+      .describe('The most one transfer (pull or push) may carry, in bytes; data streams through, so this bounds traffic, not memory.'),
+    idleTimeoutMs: z.number().int().min(1000).max(600_000).default(30_000)
+      .describe('A data stream that moves no byte for this long is abandoned; large transfers have no total deadline.'),
+  }).prefault({}),
+  notifications: z.strictObject({
+    signingKeyFile: filePath.optional().describe(
+      'Private JWK of a key of participant.did that its DID document lists under assertionMethod (e.g. the participant key Secret the wallet uses); signs the change events this connector sends as provider. Without it, subscriptions to its offers are refused.',
+    ),
+    pollIntervalSeconds: z.number().int().min(1).max(86_400).default(60).describe('How often the sources of subscribed offers are checked for changes (file content digest, HTTP ETag or Last-Modified).'),
+    maxSubscriptionsPerAgreement: z.number().int().min(1).max(100).default(8),
   }).prefault({}),
   store: StoreConfigSchema,
   offers: z.array(OfferConfig).max(256).default([]),

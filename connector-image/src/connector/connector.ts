@@ -3,6 +3,7 @@
 // runs from a configuration file in a pod (from-config.ts) and from a test.
 import express from 'express';
 import type { CallerAuthenticator, CallerCredentials } from '../identity/caller.js';
+import { createDataPlaneRouter, prepareDataPlaneServer } from '../dataplane/routes.js';
 import { createDspApp } from '../http/dsp-app.js';
 import { createManagementApp } from '../management/app.js';
 import { Negotiations } from '../negotiation/service.js';
@@ -11,6 +12,7 @@ import type { ConsumerNegotiationReactions } from '../negotiation/consumer.js';
 import { Transfers } from '../transfer/service.js';
 import type { ProviderTransferReactions } from '../transfer/provider.js';
 import { OutboxDispatcher, type DeliverySettings } from '../dispatch/dispatcher.js';
+import { Notifications, type NotificationSettings } from '../notifications/service.js';
 import { createConnectorMetrics } from '../observability/metrics.js';
 import { createJsonLogger, type Logger } from '../observability/logger.js';
 import type { OfferBook } from '../policy/offer-book.js';
@@ -37,6 +39,8 @@ export interface ConnectorOptions {
   outbound: OutboundPolicy & { timeoutMs: number };
   delivery: DeliverySettings;
   dataPlane: DataPlaneSettings;
+  /** Push notifications: the key events are signed with (provider) and the DID key resolver that verifies them (consumer). */
+  notifications?: NotificationSettings;
   log?: Logger;
   clock?: () => Date;
   observeWire?: WireObserver;
@@ -46,12 +50,15 @@ export interface ConnectorOptions {
    */
   reactions?: { negotiation?: ProviderNegotiationReactions; consumerNegotiation?: ConsumerNegotiationReactions; transfer?: ProviderTransferReactions };
   defaultMetrics?: boolean;
+  /** Why the connector cannot serve now although it runs (e.g. its trust list expired); shown by /readyz. */
+  notReadyReason?: () => string | undefined;
 }
 
 export interface RunningConnector {
   ctx: ConnectorContext;
   negotiations: Negotiations;
   transfers: Transfers;
+  notifications: Notifications;
   urls: { dsp: string; management: string; metrics?: string };
   stop(): Promise<void>;
 }
@@ -75,13 +82,18 @@ export async function startConnector(options: ConnectorOptions): Promise<Running
   const negotiations = new Negotiations(ctx, options.reactions?.negotiation, options.reactions?.consumerNegotiation);
   const transfers = new Transfers(ctx, options.reactions?.transfer);
   const dispatcher = new OutboxDispatcher(ctx, { credentials: options.credentials, negotiations, transfers, settings: options.delivery });
+  const notifications = new Notifications(ctx, { credentials: options.credentials, delivery: options.delivery, settings: options.notifications ?? {} });
 
   const listening: Listening[] = [];
   let ready = false;
   try {
-    const dsp = await listen(createDspApp(ctx, { authenticator: options.authenticator, negotiations, transfers, maxBodyBytes: options.maxBodyBytes }), options.listen.dsp.host, options.listen.dsp.port);
+    const dsp = await listen(createDspApp(ctx, {
+      authenticator: options.authenticator, negotiations, transfers, maxBodyBytes: options.maxBodyBytes,
+      routers: [createDataPlaneRouter(ctx), notifications.router(options.authenticator)],
+    }), options.listen.dsp.host, options.listen.dsp.port);
+    prepareDataPlaneServer(dsp.server);
     listening.push(dsp);
-    const management = await listen(createManagementApp(ctx, { tokenFile: options.managementTokenFile, credentials: options.credentials, negotiations, transfers }), options.listen.management.host, options.listen.management.port);
+    const management = await listen(createManagementApp(ctx, { tokenFile: options.managementTokenFile, credentials: options.credentials, negotiations, transfers, notifications }), options.listen.management.host, options.listen.management.port);
     listening.push(management);
     let metricsUrl: string | undefined;
     if (options.listen.metrics) {
@@ -96,6 +108,8 @@ export async function startConnector(options: ConnectorOptions): Promise<Running
       app.get('/readyz', async (_req, res) => {
         try {
           if (!ready) throw new Error('starting');
+          const reason = options.notReadyReason?.();
+          if (reason) throw new Error(reason);
           await options.store.ping();
           res.json({ status: 'ready', store: options.store.kind });
         } catch (error) {
@@ -107,17 +121,20 @@ export async function startConnector(options: ConnectorOptions): Promise<Running
       metricsUrl = served.url;
     }
     await dispatcher.start();
+    notifications.start();
     ready = true;
     log.info('connector started', { dsp: dsp.url, publicUrl: ctx.publicUrl, management: management.url, metrics: metricsUrl, store: options.store.kind, offers: options.offers.all().length });
     return {
       ctx,
       negotiations,
       transfers,
+      notifications,
       urls: { dsp: dsp.url, management: management.url, ...(metricsUrl && { metrics: metricsUrl }) },
       async stop() {
         ready = false;
         for (const l of listening) await l.close();
         await dispatcher.stop();
+        await notifications.stop();
         log.info('connector stopped');
       },
     };

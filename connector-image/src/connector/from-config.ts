@@ -1,13 +1,10 @@
 // From the configuration file to a running connector: open the store, load the offers and their
-// compiled policies, set up the DCP identity from the mounted trust list and wallet token, start.
+// compiled policies, set up the DCP identity from the mounted trust list and wallet client, start.
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import {
-  InMemoryReplayGuard, createDidWebResolver, createKeyResolver, createTrustedStatusListResolver, trustStoreFromTrustList, verifyTrustList, type PinnedJwk,
-} from '@musubi/core/trust';
 import type { ConnectorConfig } from '../config/schema.js';
-import { DcpCallerAuthenticator, StsCallerCredentials, credentialServicePresentations } from '../identity/dcp.js';
+import { dcpIdentityFromConfig } from '../identity/from-config.js';
 import { createJsonLogger, type Logger } from '../observability/logger.js';
+import { loadSigningKey } from '../notifications/signing-key.js';
 import { OfferBook } from '../policy/offer-book.js';
 import { openStore } from '../store/open.js';
 import type { ConnectorStore } from '../store/store.js';
@@ -32,26 +29,14 @@ export async function openConfiguredStore(config: ConnectorConfig): Promise<Conn
 
 export async function startFromConfig(config: ConnectorConfig, log: Logger = createJsonLogger({}, { participant: config.participant.did })): Promise<{ connector: RunningConnector; store: ConnectorStore }> {
   const offers = OfferBook.load(config.participant.did, config.offers);
-  if (!config.identity) throw new Error('identity.dcp is missing: a dataspace connector needs its DCP identity');
-  const dcp = config.identity.dcp;
-  const pinnedKeys = JSON.parse(readSecret(dcp.trustList.anchor.keysFile, 'identity.dcp.trustList.anchor.keysFile')) as PinnedJwk[];
-  const trustList = await verifyTrustList(readSecret(dcp.trustList.file, 'identity.dcp.trustList.file'), { did: dcp.trustList.anchor.did, jurisdiction: dcp.trustList.anchor.jurisdiction, keys: pinnedKeys });
-  const trustStore = await trustStoreFromTrustList(trustList);
-  const dids = createDidWebResolver({ allowHttpLoopback: dcp.allowHttpLoopback });
-  const keys = createKeyResolver(dids);
+  const identity = await dcpIdentityFromConfig(config, log);
+  const { authenticator, credentials, keys } = identity;
   const outbound = { allowHttp: config.outbound.allowHttp, allowPrivateNetwork: config.outbound.allowPrivateNetwork };
-  const authenticator = new DcpCallerAuthenticator({
-    keys,
-    // One replica's memory: with several replicas a replayed token could be accepted once per replica.
-    replayGuard: new InMemoryReplayGuard(),
-    presentations: credentialServicePresentations({ dids, outbound, timeoutMs: dcp.presentationTimeoutMs }),
-    access: { trustStore, statusLists: createTrustedStatusListResolver({ trustStore, keys, allowHttpLoopback: dcp.allowHttpLoopback }), verifierDid: config.participant.did },
+  const signingKey = config.notifications.signingKeyFile ? await loadSigningKey(config.notifications.signingKeyFile, config.participant.did) : undefined;
+  const store = await openConfiguredStore(config).catch((error: unknown) => {
+    identity.stop();
+    throw error;
   });
-  const credentials = new StsCallerCredentials({
-    stsUrl: dcp.stsUrl, outbound, timeoutMs: config.outbound.timeoutMs,
-    walletToken: async () => (await readFile(dcp.walletTokenFile, 'utf8')).trim(),
-  });
-  const store = await openConfiguredStore(config);
   try {
     const connector = await startConnector({
       participantDid: config.participant.did,
@@ -66,11 +51,22 @@ export async function startFromConfig(config: ConnectorConfig, log: Logger = cre
       outbound: { ...outbound, timeoutMs: config.outbound.timeoutMs },
       delivery: config.delivery,
       dataPlane: config.dataPlane,
+      notifications: {
+        keys, pollIntervalMs: config.notifications.pollIntervalSeconds * 1000, maxSubscriptionsPerAgreement: config.notifications.maxSubscriptionsPerAgreement,
+        ...(signingKey && { signingKey }),
+      },
       log,
       defaultMetrics: true,
+      notReadyReason: identity.notReadyReason,
     });
+    const stop = connector.stop;
+    connector.stop = async () => {
+      identity.stop();
+      await stop();
+    };
     return { connector, store };
   } catch (error) {
+    identity.stop();
     await store.close();
     throw error;
   }

@@ -1,6 +1,7 @@
 // The DSP 2025-1 HTTPS binding: catalog, negotiation and transfer endpoints of both roles, the version
-// endpoint, and the HTTP data plane. Routes only translate: authenticate the caller, check the message
-// against its schema, hand it to the protocol service, send back what the service replies.
+// endpoint, and (as routers of their own) the HTTP data plane and notifications. Routes only translate:
+// authenticate the caller, check the message against its schema, hand it to the protocol service, send
+// back what the service replies.
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { VerifiedConsumer } from '@musubi/core/policy';
 import { buildCatalog, buildDataset } from '../catalog/catalog.js';
@@ -11,16 +12,18 @@ import type { ConnectorContext } from '../runtime/context.js';
 import type { Reply } from '../runtime/reply.js';
 import type { Negotiations } from '../negotiation/service.js';
 import type { Transfers } from '../transfer/service.js';
-import { DataAccessDenied, RefreshRequest, receivePush, refreshPullAccess, servePull } from '../dataplane/pull.js';
-import { DataSourceFailed } from '../dataplane/sources.js';
+import { isStreamedUpload } from '../dataplane/routes.js';
 import { errorBody, failureOf, sendFailure, type DspArea } from './errors.js';
 import { observeLatency } from './latency.js';
+import { requestDeadline } from './request-deadline.js';
 
 export interface DspAppDeps {
   authenticator: CallerAuthenticator;
   negotiations: Negotiations;
   transfers: Transfers;
   maxBodyBytes: number;
+  /** Further endpoints under the DSP base path: the data plane, notifications. */
+  routers?: express.Router[];
 }
 
 /** The base path of the DSP endpoints: the path of the public URL ('' for a root URL). */
@@ -28,16 +31,13 @@ export function basePathOf(publicUrl: string): string {
   return new URL(publicUrl).pathname.replace(/\/+$/, '');
 }
 
-function bearer(req: Request): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.header('authorization') ?? '');
-  return match?.[1];
-}
-
 export function createDspApp(ctx: ConnectorContext, deps: DspAppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(observeLatency(ctx.metrics, 'dsp'));
+  // The server has no overall request timeout (a streamed push may take long); every other request must arrive in time.
+  app.use(requestDeadline(60_000, isStreamedUpload));
   const base = basePathOf(ctx.publicUrl);
   const router = express.Router({ strict: false });
 
@@ -107,62 +107,7 @@ export function createDspApp(ctx: ConnectorContext, deps: DspAppDeps): express.E
   router.post('/transfers/:pid/suspension', ...message('transfer', 'TransferSuspensionMessage', (msg, caller, req) => t.suspension(pid(req), msg, caller)));
   router.post('/transfers/:pid/termination', ...message('transfer', 'TransferTerminationMessage', (msg, caller, req) => t.termination(pid(req), msg, caller)));
 
-  const dataFailure = (res: Response, error: unknown): void => {
-    if (error instanceof DataAccessDenied) {
-      if (error.status === 401) res.setHeader('www-authenticate', 'Bearer error="invalid_token"');
-      res.status(error.status).json({ error: error.code, message: error.message });
-      return;
-    }
-    if (error instanceof DataSourceFailed) {
-      ctx.log.warn('data source failed', { error });
-      res.status(502).json({ error: 'DataSourceFailed', message: 'the data backend of this offer failed; try again later' });
-      return;
-    }
-    ctx.log.error('data plane request failed', { error });
-    res.status(500).json({ error: 'InternalError', message: 'the connector failed to serve the request' });
-  };
-
-  router.get('/data/pull/:pid', async (req, res) => {
-    const token = bearer(req);
-    if (!token) {
-      res.setHeader('www-authenticate', 'Bearer');
-      res.status(401).json({ error: 'MissingToken', message: 'send the access token of the data address as "Authorization: Bearer <token>"' });
-      return;
-    }
-    try {
-      const data = await servePull(ctx, pid(req), token);
-      res.status(200).type(data.mediaType).send(data.body);
-    } catch (error) {
-      dataFailure(res, error);
-    }
-  });
-  router.post('/data/token', json, async (req, res) => {
-    const parsed = RefreshRequest.safeParse(req.body);
-    if (!parsed.success) {
-      res.status(400).json({ error: 'InvalidRequest', message: 'send {"refreshToken": "<the refreshToken of the data address>"} as JSON' });
-      return;
-    }
-    try {
-      res.status(200).json(await refreshPullAccess(ctx, parsed.data.refreshToken));
-    } catch (error) {
-      dataFailure(res, error);
-    }
-  });
-  router.post('/data/push/:pid', express.raw({ type: () => true, limit: ctx.dataPlane.maxDataBytes }), async (req, res) => {
-    const token = bearer(req);
-    if (!token) {
-      res.setHeader('www-authenticate', 'Bearer');
-      res.status(401).json({ error: 'MissingToken', message: 'send the token of the push data address as "Authorization: Bearer <token>"' });
-      return;
-    }
-    try {
-      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      await receivePush(ctx, pid(req), token, body, req.header('content-type') ?? 'application/octet-stream');
-      res.status(204).end();
-    } catch (error) {
-      dataFailure(res, error);
-    }
-  });
+  for (const extra of deps.routers ?? []) router.use(extra);
 
   app.get('/.well-known/dspace-version', (_req, res) => {
     res.json({ protocolVersions: [{ version: DSP_VERSION, path: base === '' ? '/' : base, binding: 'HTTPS', identifierType: 'did:web', auth: { protocol: 'DCP', version: '1.0', profile: ['vc20-bssl/jwt'] } }] });

@@ -10,6 +10,7 @@ import {
 } from '@musubi/core/trust';
 import type { VerifiedConsumer } from '@musubi/core/policy';
 import { OutboundFailed, OutboundRefused, sendOutbound, type OutboundPolicy } from '../net/outbound-http.js';
+import type { StsClient } from './sts.js';
 import { CallerUnauthenticated, bearerToken, type CallerAuthenticator, type CallerCredentials, type UnauthenticatedReason } from './caller.js';
 
 export const DCP_CONTEXT = 'https://w3id.org/dspace-dcp/v1.0/dcp.jsonld';
@@ -26,27 +27,38 @@ function serviceEndpoint(value: unknown): string | undefined {
   return undefined;
 }
 
+/** The DCP scope asking for (or granting) read access to credentials of one type. */
+export function credentialTypeScope(type: string): string {
+  return `org.eclipse.dspace.dcp.vc.type:${type}:read`;
+}
+
+/** What a connector asks its callers to present, and grants its counter-parties to read, unless configured otherwise. */
+export const DEFAULT_PRESENTATION_SCOPES = ['LegalPersonCredential', 'DataspaceMembershipCredential', 'RelationshipCredential'].map(credentialTypeScope);
+
 /**
- * Presentations from the holder's credential service: POST <endpoint>/presentations/query with the ID
- * token's access token, answered with a PresentationResponseMessage.
+ * Presentations from the holder's credential service (DCP Resolution API). The caller's ID token
+ * carries an access token its wallet granted this connector; this connector's own wallet puts it into an
+ * ID token for the holder (STS `token` parameter), which authenticates POST <endpoint>/presentations/query.
+ * The query's nonce is the caller's jti, so the presentation is bound to the request being authenticated.
  */
-export function credentialServicePresentations(options: { dids: DidResolver; outbound: OutboundPolicy; timeoutMs: number; scope?: string[] }): PresentationSource {
+export function credentialServicePresentations(options: { dids: DidResolver; sts: StsClient; outbound: OutboundPolicy; timeoutMs: number; scope?: string[] }): PresentationSource {
   return {
     async presentationFor(idToken) {
-      if (!idToken.token) throw new CallerUnauthenticated('PresentationUnavailable', `the ID token of ${idToken.holder} carries no token claim for its credential service; request one from the wallet`);
+      if (!idToken.token) throw new CallerUnauthenticated('PresentationUnavailable', `the ID token of ${idToken.holder} carries no token claim for its credential service; request one from the wallet with bearer_access_scope`);
       const document = await options.dids.resolve(idToken.holder);
       const service = document.service?.find((s) => (Array.isArray(s.type) ? s.type : [s.type]).includes(CREDENTIAL_SERVICE_TYPE));
       const endpoint = serviceEndpoint(service?.serviceEndpoint);
       if (!endpoint) throw new CallerUnauthenticated('PresentationUnavailable', `the DID document of ${idToken.holder} names no ${CREDENTIAL_SERVICE_TYPE}`);
       let response;
       try {
+        const ownIdToken = await options.sts.token({ audience: idToken.holder, token: idToken.token });
         response = await sendOutbound({
           url: `${endpoint.replace(/\/+$/, '')}/presentations/query`, method: 'POST', timeoutMs: options.timeoutMs, maxResponseBytes: 1024 * 1024,
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${idToken.token}` },
-          body: JSON.stringify({ '@context': [DCP_CONTEXT], '@type': 'PresentationQueryMessage', scope: options.scope ?? ['org.eclipse.dspace.dcp.vc.type:LegalPersonCredential:read'] }),
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${ownIdToken}` },
+          body: JSON.stringify({ '@context': [DCP_CONTEXT], type: 'PresentationQueryMessage', scope: options.scope ?? DEFAULT_PRESENTATION_SCOPES, nonce: idToken.jti }),
         }, options.outbound, 'credential service');
       } catch (error) {
-        if (error instanceof OutboundRefused || error instanceof OutboundFailed) throw new CallerUnauthenticated('PresentationUnavailable', `the credential service of ${idToken.holder} failed: ${error.message}`, { cause: error });
+        if (error instanceof OutboundRefused || error instanceof OutboundFailed) throw new CallerUnauthenticated('PresentationUnavailable', `the credential service of ${idToken.holder} could not be queried: ${error.message}`, { cause: error });
         throw error;
       }
       if (response.status !== 200) throw new CallerUnauthenticated('PresentationUnavailable', `the credential service of ${idToken.holder} answered HTTP ${response.status}`);
@@ -75,13 +87,18 @@ const REASONS: Partial<Record<string, UnauthenticatedReason>> = {
   TokenLifetimeTooLong: 'InvalidToken',
 };
 
+export type TrustContext = Omit<AccessVerifierOptions, 'keys'>;
+
 export interface DcpAuthenticatorOptions {
   /** Resolves callers' DIDs to their authentication keys. */
   keys: KeyResolver;
   replayGuard: ReplayGuard;
   presentations: PresentationSource;
-  /** Trust store, status lists and the rest of the presentation check; verifierDid is this connector's DID. */
-  access: Omit<AccessVerifierOptions, 'keys'>;
+  /**
+   * Trust store, status lists and the rest of the presentation check; verifierDid is this connector's
+   * DID. A function is asked on every request, so a refreshed trust list takes effect at once.
+   */
+  access: TrustContext | (() => TrustContext);
 }
 
 export class DcpCallerAuthenticator implements CallerAuthenticator {
@@ -100,7 +117,7 @@ export class DcpCallerAuthenticator implements CallerAuthenticator {
     try {
       const verified = await verifyPresentationForAccess(
         { presentation, challenge: idToken.jti, providerDid: context.audience, expectedHolder: idToken.holder },
-        { ...this.options.access, keys: this.options.keys },
+        { ...(typeof this.options.access === 'function' ? this.options.access() : this.options.access), keys: this.options.keys },
       );
       return verified.consumer;
     } catch (error) {
@@ -112,30 +129,13 @@ export class DcpCallerAuthenticator implements CallerAuthenticator {
 
 /**
  * This connector's side of the handshake. As in DCP, the participant's wallet holds the key: its Secure
- * Token Service issues the self-issued ID token (and the access token inside it) for each counter-party,
- * so the credential service can bind the presentation it later hands that counter-party to the token's
- * jti. The STS API is implementation-specific; Musubi's is POST <stsUrl> {"audience": "<did>"} with the
- * connector's wallet token, answered {"idToken": "<jwt>"}.
+ * Token Service issues the self-issued ID token for each counter-party, with an access token inside that
+ * lets the counter-party read `scope` from this participant's credential service (see sts.ts).
  */
 export class StsCallerCredentials implements CallerCredentials {
-  constructor(
-    private readonly options: { stsUrl: string; walletToken: () => Promise<string>; outbound: OutboundPolicy; timeoutMs: number },
-  ) {}
+  constructor(private readonly options: { sts: StsClient; scope?: string[] }) {}
 
   async authorizationFor(audience: string): Promise<string> {
-    const response = await sendOutbound({
-      url: this.options.stsUrl, method: 'POST', timeoutMs: this.options.timeoutMs, maxResponseBytes: 64 * 1024,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await this.options.walletToken()}` },
-      body: JSON.stringify({ audience }),
-    }, this.options.outbound, 'wallet STS');
-    if (response.status !== 200) throw new OutboundFailed(`the wallet's token service answered HTTP ${response.status}; check identity.dcp.stsUrl and the wallet token`);
-    let idToken: unknown;
-    try {
-      idToken = (JSON.parse(response.body.toString('utf8')) as { idToken?: unknown }).idToken;
-    } catch {
-      idToken = undefined;
-    }
-    if (typeof idToken !== 'string' || idToken.length === 0) throw new OutboundFailed('the wallet\'s token service answered without an idToken');
-    return `Bearer ${idToken}`;
+    return `Bearer ${await this.options.sts.token({ audience, bearerAccessScope: this.options.scope ?? DEFAULT_PRESENTATION_SCOPES })}`;
   }
 }

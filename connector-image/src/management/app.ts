@@ -2,13 +2,15 @@
 // connector's offers, browse other connectors' catalogs, negotiate, transfer and fetch data, and to
 // read the policy denials and the audit log.
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { z } from 'zod';
 import type { CallerCredentials } from '../identity/caller.js';
 import { OutboundFailed, OutboundRefused } from '../net/outbound-http.js';
 import { DspMessageInvalid, type OdrlPolicyJson } from '../protocol/index.js';
-import { redactDataAddress } from '../dataplane/addresses.js';
-import { consumerData } from '../dataplane/pull.js';
+import { TransferTooLarge } from '../dataplane/meter.js';
+import { openConsumerData } from '../dataplane/pull.js';
+import { sendDataStream } from '../dataplane/routes.js';
 import { DataSourceFailed } from '../dataplane/sources.js';
+import type { Notifications } from '../notifications/service.js';
+import { SubscriptionDeclined, SubscriptionNotFound } from '../notifications/consumer.js';
 import { IllegalNegotiationTransition } from '../negotiation/states.js';
 import { IllegalTransferTransition } from '../transfer/states.js';
 import type { Negotiations } from '../negotiation/service.js';
@@ -16,11 +18,13 @@ import type { Transfers } from '../transfer/service.js';
 import { exportAudit, verifyStoredAudit } from '../audit/export.js';
 import { ManagementConflict, ProcessNotFound } from '../runtime/errors.js';
 import type { ConnectorContext } from '../runtime/context.js';
-import type { AgreementRecord, NegotiationRecord, OutboxJob, TransferRecord, DspDelivery } from '../store/records.js';
 import { observeLatency } from '../http/latency.js';
 import { managementAuth } from './auth.js';
 import { managementOpenApi } from './openapi.js';
 import { RemoteCatalogFailed, requestCatalog, requestDataset } from './remote-catalog.js';
+import { InvalidRequest, parse, route } from './request.js';
+import { mountSubscriptionRoutes } from './subscriptions.js';
+import { agreementView, deliveryView, negotiationView, transferView } from './views.js';
 import { CatalogRequest, ListQuery, StartNegotiationRequest, StartTransferRequest, TerminateRequest, TransferActionRequest } from './schemas.js';
 
 export interface ManagementDeps {
@@ -28,43 +32,7 @@ export interface ManagementDeps {
   credentials: CallerCredentials;
   negotiations: Negotiations;
   transfers: Transfers;
-}
-
-class InvalidRequest extends Error {
-  constructor(readonly issues: Array<{ path: string; message: string }>) {
-    super(`invalid request: ${issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ')}`);
-  }
-}
-
-function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query'): z.infer<S> {
-  const result = schema.safeParse(value ?? {});
-  if (!result.success) {
-    throw new InvalidRequest(result.error.issues.map((issue) => ({
-      path: [where, ...issue.path].map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join(''),
-      message: issue.message,
-    })));
-  }
-  return result.data;
-}
-
-function deliveryView(job: OutboxJob): Record<string, unknown> {
-  const payload = job.payload as Partial<DspDelivery>;
-  return { id: job.id, kind: job.kind, messageType: payload.messageType ?? null, url: payload.url ?? null, status: job.status, attempts: job.attempts, ...(job.lastError && { lastError: job.lastError }), createdAt: job.createdAt };
-}
-
-function negotiationView(record: NegotiationRecord): Record<string, unknown> {
-  const { version: _version, ...view } = record;
-  return view;
-}
-
-function transferView(record: TransferRecord): Record<string, unknown> {
-  const { version: _version, dataAddress, ...view } = record;
-  return { ...view, ...(dataAddress && { dataAddress: redactDataAddress(dataAddress) }) };
-}
-
-function agreementView(record: AgreementRecord): Record<string, unknown> {
-  const { policy, ...view } = record;
-  return { ...view, ...(policy && { policyId: policy.id }) };
+  notifications: Notifications;
 }
 
 export function createManagementApp(ctx: ConnectorContext, deps: ManagementDeps): express.Express {
@@ -79,13 +47,6 @@ export function createManagementApp(ctx: ConnectorContext, deps: ManagementDeps)
   app.use(managementAuth(deps.tokenFile));
   app.use(express.json({ limit: 256 * 1024 }));
 
-  const route = (handle: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response, next: NextFunction) => {
-    try {
-      await handle(req, res);
-    } catch (error) {
-      next(error);
-    }
-  };
   const pid = (req: Request): string => String(req.params.pid);
 
   app.get('/offers', route(async (_req, res) => {
@@ -162,9 +123,11 @@ export function createManagementApp(ctx: ConnectorContext, deps: ManagementDeps)
     }));
   }
   app.get('/transfers/:pid/data', route(async (req, res) => {
-    const data = await consumerData(ctx, pid(req));
-    res.status(200).type(data.mediaType).send(data.body);
+    const transferPid = pid(req);
+    sendDataStream(res, await openConsumerData(ctx, transferPid), ctx.dataPlane.idleTimeoutMs, (error) => ctx.log.warn('handing out a transfer\'s data broke off', { transfer: transferPid, problem: error.message }));
   }));
+
+  mountSubscriptionRoutes(app, ctx, deps.notifications);
 
   app.get('/denials', route(async (req, res) => {
     const processKey = typeof req.query.processKey === 'string' ? req.query.processKey : undefined;
@@ -188,7 +151,9 @@ export function createManagementApp(ctx: ConnectorContext, deps: ManagementDeps)
     if (type === 'entity.parse.failed') return void res.status(400).json({ error: 'MalformedJson', message: `the body is not valid JSON: ${(error as Error).message}` });
     if (type === 'entity.too.large') return void res.status(413).json({ error: 'PayloadTooLarge', message: 'the body is larger than 256 KiB' });
     if (error instanceof InvalidRequest) return void res.status(400).json({ error: 'InvalidRequest', message: error.message, issues: error.issues });
-    if (error instanceof ProcessNotFound) return void res.status(404).json({ error: 'NotFound', message: error.message });
+    if (error instanceof ProcessNotFound || error instanceof SubscriptionNotFound) return void res.status(404).json({ error: 'NotFound', message: error.message });
+    if (error instanceof SubscriptionDeclined) return void res.status(409).json({ error: 'SubscriptionRefused', message: error.message, providerCode: error.code, providerStatus: error.providerStatus });
+    if (error instanceof TransferTooLarge) return void res.status(502).json({ error: 'TransferTooLarge', message: error.message });
     if (error instanceof ManagementConflict) return void res.status(409).json({ error: error.code, message: error.message });
     if (error instanceof IllegalNegotiationTransition || error instanceof IllegalTransferTransition) return void res.status(409).json({ error: 'IllegalStateTransition', message: error.message });
     if (error instanceof RemoteCatalogFailed) return void res.status(error.status === 404 ? 404 : 502).json({ error: 'CounterPartyFailed', message: error.message });

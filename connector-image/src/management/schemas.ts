@@ -2,6 +2,7 @@
 // and to generate the OpenAPI document, so the two cannot drift apart.
 import { z } from 'zod';
 import { NEGOTIATION_STATES, TRANSFER_STATES } from '../protocol/index.js';
+import { CHANGE_TRIGGERS, NOTIFICATION_TYPES, SUBSCRIPTION_STATES } from '../store/records.js';
 
 const url = z.string().url({ message: 'must be an absolute URL, e.g. https://dsp.provider.example/api/dsp' });
 const did = z.string().regex(/^did:[a-z0-9]+:.+/, { message: 'must be a DID, e.g. did:web:provider.example' });
@@ -84,3 +85,47 @@ export const ErrorView = z.object({
 export const AuditVerdictView = z.object({
   valid: z.boolean(), entries: z.number(), head: z.string().optional(), brokenAt: z.number().optional(), problem: z.string().optional(),
 }).meta({ id: 'AuditVerdict' });
+
+export const SubscriptionListQuery = ListQuery.extend({
+  state: z.enum(SUBSCRIPTION_STATES).optional(),
+  datasetId: z.string().min(1).optional(),
+});
+
+export const EventListQuery = ListQuery.pick({ limit: true, offset: true });
+
+export const SubscribeRequest = z.strictObject({
+  agreementId: z.string().min(1).describe('A FINALIZED agreement this connector holds as consumer; the subscription covers its dataset.'),
+}).meta({ id: 'SubscribeRequest' });
+
+export const ChangeReport = z.strictObject({
+  version: z.string().min(1).max(512).optional().describe('The new version as the application names it (e.g. a commit or batch id); default: the source\'s own version.'),
+  note: z.string().min(1).max(1000).optional().describe('What changed, passed on to subscribers.'),
+}).meta({ id: 'ChangeReport' });
+
+export const EndSubscriptionRequest = z.strictObject({
+  reason: z.string().min(1).max(1000).default('ended by the participant').describe('Why; passed on to the consumer when the provider ends it.'),
+}).meta({ id: 'EndSubscriptionRequest' });
+
+const SubscriptionEnd = z.object({ by: z.enum(['self', 'counter-party']), code: z.string(), message: z.string(), at: z.string() });
+
+export const SubscriptionView = z.object({
+  localId: z.string().describe('This connector\'s id of the subscription.'),
+  role: z.enum(['provider', 'consumer']), state: z.enum(SUBSCRIPTION_STATES), agreementId: z.string(), datasetId: z.string(), counterPartyDid: z.string(),
+  remoteId: z.string().optional().describe('The counter-party\'s id of the subscription.'),
+  counterPartyAddress: z.string().describe('Provider side: where events are posted. Consumer side: the provider\'s DSP base URL.'),
+  lastSeq: z.number().describe('Sequence number of the last event sent (provider) or received (consumer).'),
+  lastVersion: z.string().optional(), lastDeliveryError: z.string().optional(), end: SubscriptionEnd.optional(), createdAt: z.string(), updatedAt: z.string(),
+  deliveries: z.array(z.record(z.string(), z.unknown())).optional().describe('Provider side: the events queued for the subscriber and their delivery status.'),
+}).meta({ id: 'Subscription' });
+
+export const ReceivedEventView = z.object({
+  eventId: z.string(), seq: z.number(), type: z.enum(NOTIFICATION_TYPES), datasetId: z.string(), agreementId: z.string(), changedAt: z.string(), receivedAt: z.string(),
+  version: z.string().optional(), previousVersion: z.string().optional(), trigger: z.enum(CHANGE_TRIGGERS).optional(), note: z.string().optional(),
+  reason: z.object({ code: z.string(), message: z.string() }).optional(),
+  jws: z.string().describe('The event as received: a compact JWS signed with a key of the provider\'s DID, to verify again independently.'),
+}).meta({ id: 'ReceivedEvent' });
+
+export const ChangeOutcomeView = z.object({
+  assetId: z.string(), version: z.string().optional(), previousVersion: z.string().optional(),
+  notified: z.number().describe('Subscriptions an event was queued for.'), ended: z.number().describe('Subscriptions ended because their agreement no longer stands.'),
+}).meta({ id: 'ChangeOutcome' });

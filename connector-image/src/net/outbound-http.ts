@@ -91,11 +91,12 @@ function lookupAll(host: string): Promise<LookupAddress[]> {
   return new Promise((resolve, reject) => dnsLookup(host, { all: true }, (error, addresses) => (error ? reject(error) : resolve(addresses))));
 }
 
-function refusal(host: string, address: string): OutboundRefused {
+export function refusal(host: string, address: string): OutboundRefused {
   return new OutboundRefused(`${host} resolves to ${address}, a private, loopback, link-local or otherwise non-public address; refused to prevent server-side request forgery (allowPrivateNetwork is off)`);
 }
 
-function guardedLookup(allowPrivate: boolean): LookupFunction {
+/** DNS lookup that refuses non-public addresses unless allowed: the guard on the address actually connected to. */
+export function guardedLookup(allowPrivate: boolean): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) return callback(error, '', 0);

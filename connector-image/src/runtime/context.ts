@@ -10,7 +10,10 @@ import type { ConnectorStore, StoreTx } from '../store/store.js';
 export interface DataPlaneSettings {
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
+  /** The most one transfer may carry (pull or push); a transfer is cut off when it passes it. */
   maxDataBytes: number;
+  /** A data stream that moves no byte for this long is abandoned (instead of a deadline for the whole transfer). */
+  idleTimeoutMs: number;
 }
 
 export interface ConnectorContext {

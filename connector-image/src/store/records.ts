@@ -1,6 +1,6 @@
 // What the connector remembers about negotiations, agreements and transfers. The DSP state is one
 // field of a record; the rest is what the business logic needs to continue after a restart.
-import type { CompiledPolicy, PolicyDenial } from '@musubi/core/policy';
+import type { CompiledPolicy, PolicyDenial, VerifiedConsumer } from '@musubi/core/policy';
 import type { DataAddress, NegotiationState, OdrlPolicyJson, TransferState } from '../protocol/index.js';
 import type { Party } from '../negotiation/states.js';
 
@@ -74,7 +74,10 @@ export interface TransferRecord {
   version: number;
 }
 
-export type OutboxKind = 'dsp-message' | 'push-data';
+export type OutboxKind = 'dsp-message' | 'push-data' | 'notification';
+
+/** The kinds the protocol dispatcher delivers; notifications have a dispatcher of their own. */
+export const PROTOCOL_OUTBOX_KINDS: readonly OutboxKind[] = ['dsp-message', 'push-data'];
 
 export interface DspDelivery {
   /** Which kind of process the message belongs to (the outbox key is its local pid). */
@@ -95,11 +98,20 @@ export interface PushDelivery {
   transferPid: string;
 }
 
+/** One signed event to one subscriber; the claims are fixed when the change is recorded, signed at delivery. */
+export interface NotificationDelivery {
+  subscriptionId: string;
+  url: string;
+  claims: NotificationClaims;
+}
+
+export type OutboxPayload = DspDelivery | PushDelivery | NotificationDelivery;
+
 export interface OutboxJob {
   id: number;
   processKey: string;
   kind: OutboxKind;
-  payload: DspDelivery | PushDelivery;
+  payload: OutboxPayload;
   status: 'pending' | 'done' | 'failed';
   attempts: number;
   dueAt: string;
@@ -110,7 +122,7 @@ export interface OutboxJob {
 export interface NewOutboxJob {
   processKey: string;
   kind: OutboxKind;
-  payload: DspDelivery | PushDelivery;
+  payload: OutboxPayload;
 }
 
 export interface AuditEntry {
@@ -144,9 +156,99 @@ export interface DataToken {
   expiresAt: string;
 }
 
-export interface ReceivedData {
+/** Data pushed to this connector (consumer side): stored in chunks, readable once complete. */
+export interface ReceivedStream {
   transferPid: string;
+  /** Which push attempt the chunks belong to (a retried push replaces the earlier one only when it completes). */
+  attempt: string;
   mediaType: string;
-  body: Buffer;
+  bytes: number;
+  /** Hex SHA-256 of the content (absent for data stored before streaming existed). */
+  sha256?: string;
   receivedAt: string;
+}
+
+export const SUBSCRIPTION_STATES = ['REQUESTED', 'ACTIVE', 'ENDED', 'REFUSED'] as const;
+export type SubscriptionState = (typeof SUBSCRIPTION_STATES)[number];
+
+export interface SubscriptionEnd {
+  by: 'self' | 'counter-party';
+  /** A CamelCase word programs can match, e.g. AgreementNoLongerPermits, Unsubscribed. */
+  code: string;
+  message: string;
+  at: string;
+}
+
+/** A consumer's subscription to changes of a dataset it holds an agreement for, on either side. */
+export interface SubscriptionRecord {
+  /** This connector's id for the subscription. */
+  localId: string;
+  role: Party;
+  state: SubscriptionState;
+  agreementId: string;
+  datasetId: string;
+  counterPartyDid: string;
+  /** The counter-party's id: the consumer's (provider side) or the provider's (consumer side). */
+  remoteId?: string;
+  /** Provider side: where events are posted. Consumer side: the provider's DSP base URL. */
+  counterPartyAddress: string;
+  /** Provider side: the consumer as verified when it subscribed; the agreement is re-evaluated against it. */
+  consumer?: VerifiedConsumer;
+  purpose?: string;
+  /** Sequence number of the last event sent (provider) or received (consumer). */
+  lastSeq: number;
+  lastVersion?: string;
+  /** Provider side: why the last event that could not be delivered for good failed. */
+  lastDeliveryError?: string;
+  end?: SubscriptionEnd;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export const NOTIFICATION_TYPES = ['DatasetChanged', 'SubscriptionEnded'] as const;
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+export const CHANGE_TRIGGERS = ['content-digest', 'etag', 'last-modified', 'application'] as const;
+export type ChangeTrigger = (typeof CHANGE_TRIGGERS)[number];
+
+/** What a signed event says (the JWS payload). */
+export interface NotificationClaims {
+  iss: string;
+  aud: string;
+  /** The provider's subscription id. */
+  sub: string;
+  /** The event id: the idempotency key receivers de-duplicate on. */
+  jti: string;
+  iat: number;
+  type: NotificationType;
+  seq: number;
+  consumerSubscriptionId: string;
+  agreementId: string;
+  datasetId: string;
+  changedAt: string;
+  version?: string;
+  previousVersion?: string;
+  trigger?: ChangeTrigger;
+  note?: string;
+  reason?: { code: string; message: string };
+}
+
+/** An event received and verified (consumer side). */
+export interface ReceivedEvent {
+  subscriptionId: string;
+  eventId: string;
+  seq: number;
+  receivedAt: string;
+  claims: NotificationClaims;
+  /** The compact JWS as received, so an application can verify it again independently. */
+  jws: string;
+}
+
+/** The last version of an offer's data the change watcher saw (provider side). */
+export interface OfferVersion {
+  assetId: string;
+  version: string;
+  trigger: ChangeTrigger;
+  observedAt: string;
+  changedAt: string;
 }

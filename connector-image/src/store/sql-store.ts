@@ -4,9 +4,11 @@ import type { Party } from '../negotiation/states.js';
 import { AUDIT_GENESIS, auditHash } from '../audit/chain.js';
 import { migrate } from './migrations.js';
 import type { Row, SqlDriver, SqlQuery } from './sql-driver.js';
-import { ConcurrentModification, type ConnectorStore, type StoreTx } from './store.js';
-import type {
-  AgreementRecord, AuditEntry, DataToken, NegotiationRecord, OutboxJob, PolicyDenialRecord, ReceivedData, TransferRecord,
+import { ConcurrentModification, type ConnectorStore, type StoreTx, type SubscriptionFilter } from './store.js';
+import {
+  PROTOCOL_OUTBOX_KINDS,
+  type AgreementRecord, type AuditEntry, type DataToken, type NegotiationRecord, type OfferVersion, type OutboxJob, type OutboxKind, type PolicyDenialRecord,
+  type ReceivedEvent, type ReceivedStream, type SubscriptionRecord, type TransferRecord,
 } from './records.js';
 
 const AUDIT_LOCK = 0x61756469; // "audi"
@@ -47,6 +49,13 @@ function toAudit(row: Row): AuditEntry {
     detail: json(row, 'detail'),
     prevHash: text(row, 'prev_hash'),
     hash: text(row, 'hash'),
+  };
+}
+
+function toOfferVersion(row: Row): OfferVersion {
+  return {
+    assetId: text(row, 'asset_id'), version: text(row, 'version'), trigger: text(row, 'trigger_kind') as OfferVersion['trigger'],
+    observedAt: text(row, 'observed_at'), changedAt: text(row, 'changed_at'),
   };
 }
 
@@ -238,12 +247,86 @@ class SqlStoreTx implements StoreTx {
     return revoked;
   }
 
-  async putReceivedData(d: ReceivedData): Promise<void> {
+  async completeReceivedStream(stream: ReceivedStream): Promise<boolean> {
+    const [row] = await this.q(`SELECT attempt, receiving_attempt FROM received_streams WHERE transfer_pid = ?${this.lock}`, [stream.transferPid]);
+    if (!row || row.receiving_attempt !== stream.attempt) return false;
     await this.q(
-      `INSERT INTO received_data (transfer_pid, media_type, body, received_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (transfer_pid) DO UPDATE SET media_type = excluded.media_type, body = excluded.body, received_at = excluded.received_at`,
-      [d.transferPid, d.mediaType, d.body, d.receivedAt],
+      `UPDATE received_streams SET attempt = ?, receiving_attempt = NULL, receiving_since = NULL, media_type = ?, bytes = ?, sha256 = ?, received_at = ?
+       WHERE transfer_pid = ?`,
+      [stream.attempt, stream.mediaType, stream.bytes, stream.sha256 ?? null, stream.receivedAt, stream.transferPid],
     );
+    if (row.attempt != null && row.attempt !== stream.attempt) {
+      await this.q('DELETE FROM received_chunks WHERE transfer_pid = ? AND attempt = ?', [stream.transferPid, text(row, 'attempt')]);
+    }
+    return true;
+  }
+
+  async subscription(localId: string): Promise<SubscriptionRecord | undefined> {
+    const [row] = await this.q(`SELECT doc FROM subscriptions WHERE local_id = ?${this.lock}`, [localId]);
+    return row ? json<SubscriptionRecord>(row, 'doc') : undefined;
+  }
+
+  async subscriptionByRemoteId(role: Party, counterPartyDid: string, remoteId: string): Promise<SubscriptionRecord | undefined> {
+    const [row] = await this.q(`SELECT doc FROM subscriptions WHERE counter_party_did = ? AND remote_id = ? AND role = ?${this.lock}`, [counterPartyDid, remoteId, role]);
+    return row ? json<SubscriptionRecord>(row, 'doc') : undefined;
+  }
+
+  async insertSubscription(r: SubscriptionRecord): Promise<void> {
+    await this.q(
+      `INSERT INTO subscriptions (local_id, role, state, agreement_id, dataset_id, counter_party_did, remote_id, created_at, updated_at, version, doc)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [r.localId, r.role, r.state, r.agreementId, r.datasetId, r.counterPartyDid, r.remoteId ?? null, r.createdAt, r.updatedAt, r.version, JSON.stringify(r)],
+    );
+  }
+
+  async updateSubscription(r: SubscriptionRecord): Promise<SubscriptionRecord> {
+    const next: SubscriptionRecord = { ...r, version: r.version + 1 };
+    const rows = await this.q(
+      'UPDATE subscriptions SET state = ?, remote_id = ?, updated_at = ?, version = ?, doc = ? WHERE local_id = ? AND version = ? RETURNING local_id',
+      [next.state, next.remoteId ?? null, next.updatedAt, next.version, JSON.stringify(next), r.localId, r.version],
+    );
+    if (rows.length !== 1) throw new ConcurrentModification('subscription', r.localId);
+    return next;
+  }
+
+  async listSubscriptions(filter: SubscriptionFilter): Promise<SubscriptionRecord[]> {
+    const [limit, offset] = page(filter.limit, filter.offset);
+    const rows = await this.q(
+      `SELECT doc FROM subscriptions WHERE (CAST(? AS TEXT) IS NULL OR role = ?) AND (CAST(? AS TEXT) IS NULL OR state = ?)
+         AND (CAST(? AS TEXT) IS NULL OR dataset_id = ?) AND (CAST(? AS TEXT) IS NULL OR agreement_id = ?)
+       ORDER BY created_at DESC, local_id LIMIT ? OFFSET ?`,
+      [filter.role ?? null, filter.role ?? null, filter.state ?? null, filter.state ?? null, filter.datasetId ?? null, filter.datasetId ?? null,
+        filter.agreementId ?? null, filter.agreementId ?? null, limit, offset],
+    );
+    return rows.map((row) => json<SubscriptionRecord>(row, 'doc'));
+  }
+
+  async recordEvent(e: ReceivedEvent): Promise<boolean> {
+    const rows = await this.q(
+      `INSERT INTO notification_events (subscription_id, event_id, seq, received_at, doc) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (subscription_id, event_id) DO NOTHING RETURNING event_id`,
+      [e.subscriptionId, e.eventId, e.seq, e.receivedAt, JSON.stringify(e)],
+    );
+    return rows.length === 1;
+  }
+
+  async offerVersion(assetId: string): Promise<OfferVersion | undefined> {
+    const [row] = await this.q('SELECT * FROM offer_versions WHERE asset_id = ?', [assetId]);
+    return row ? toOfferVersion(row) : undefined;
+  }
+
+  async replaceOfferVersion(expected: string | undefined, next: OfferVersion): Promise<boolean> {
+    const values = [next.version, next.trigger, next.observedAt, next.changedAt];
+    const rows = expected === undefined
+      ? await this.q(
+        'INSERT INTO offer_versions (version, trigger_kind, observed_at, changed_at, asset_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT (asset_id) DO NOTHING RETURNING asset_id',
+        [...values, next.assetId],
+      )
+      : await this.q(
+        'UPDATE offer_versions SET version = ?, trigger_kind = ?, observed_at = ?, changed_at = ? WHERE asset_id = ? AND version = ? RETURNING asset_id',
+        [...values, next.assetId, expected],
+      );
+    return rows.length === 1;
   }
 
   async rememberMessage(processKey: string, messageHash: string): Promise<boolean> {
@@ -271,21 +354,29 @@ export class SqlConnectorStore implements ConnectorStore {
     return this.driver.transaction((q) => work(new SqlStoreTx(q, this.driver.dialect)));
   }
 
-  async claimOutbox(owner: string, now: Date, leaseMs: number, limit: number): Promise<OutboxJob[]> {
+  async claimOutbox(owner: string, now: Date, leaseMs: number, limit: number, kinds: readonly OutboxKind[] = PROTOCOL_OUTBOX_KINDS): Promise<OutboxJob[]> {
     const at = now.toISOString();
     const until = new Date(now.getTime() + leaseMs).toISOString();
     const skipLocked = this.driver.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+    const kindList = kinds.map(() => '?').join(', ');
     // Only the oldest pending job of a process is eligible, so its messages leave in the order they were decided.
     const rows = await this.driver.transaction((q) => q(
       `UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id IN (
          SELECT o.id FROM outbox o
-         WHERE o.status = 'pending' AND o.due_at <= ? AND (o.lease_until IS NULL OR o.lease_until < ?)
+         WHERE o.status = 'pending' AND o.kind IN (${kindList}) AND o.due_at <= ? AND (o.lease_until IS NULL OR o.lease_until < ?)
            AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.process_key = o.process_key AND p.status = 'pending' AND p.id < o.id)
          ORDER BY o.id LIMIT ?${skipLocked})
        RETURNING *`,
-      [owner, until, at, at, limit],
+      [owner, until, ...kinds, at, at, limit],
     ));
     return rows.map(toJob).sort((a, b) => a.id - b.id);
+  }
+
+  async extendLease(processKey: string, kind: OutboxKind, until: Date): Promise<void> {
+    await this.driver.query(
+      "UPDATE outbox SET lease_until = ? WHERE process_key = ? AND kind = ? AND status = 'pending' AND lease_owner IS NOT NULL",
+      [until.toISOString(), processKey, kind],
+    );
   }
 
   async completeJob(id: number, owner: string, payload: OutboxJob['payload']): Promise<void> {
@@ -332,10 +423,55 @@ export class SqlConnectorStore implements ConnectorStore {
     return rows.map(toDenial);
   }
 
-  async receivedData(transferPid: string): Promise<ReceivedData | undefined> {
-    const [row] = await this.driver.query('SELECT * FROM received_data WHERE transfer_pid = ?', [transferPid]);
+  async beginReceivedStream(transferPid: string, attempt: string, at: string): Promise<void> {
+    await this.driver.transaction(async (q) => {
+      await q(
+        `INSERT INTO received_streams (transfer_pid, receiving_attempt, receiving_since) VALUES (?, ?, ?)
+         ON CONFLICT (transfer_pid) DO UPDATE SET receiving_attempt = excluded.receiving_attempt, receiving_since = excluded.receiving_since`,
+        [transferPid, attempt, at],
+      );
+      // Chunks of neither the readable data nor this attempt are leftovers of an attempt that never finished.
+      await q(
+        "DELETE FROM received_chunks WHERE transfer_pid = ? AND attempt <> ? AND attempt <> COALESCE((SELECT attempt FROM received_streams WHERE transfer_pid = ?), '')",
+        [transferPid, attempt, transferPid],
+      );
+    });
+  }
+
+  async appendReceivedChunk(transferPid: string, attempt: string, seq: number, body: Buffer): Promise<void> {
+    await this.driver.query('INSERT INTO received_chunks (transfer_pid, attempt, seq, body) VALUES (?, ?, ?, ?)', [transferPid, attempt, seq, body]);
+  }
+
+  async discardReceivedAttempt(transferPid: string, attempt: string): Promise<void> {
+    await this.driver.transaction(async (q) => {
+      await q('DELETE FROM received_chunks WHERE transfer_pid = ? AND attempt = ?', [transferPid, attempt]);
+      await q('UPDATE received_streams SET receiving_attempt = NULL, receiving_since = NULL WHERE transfer_pid = ? AND receiving_attempt = ?', [transferPid, attempt]);
+    });
+  }
+
+  async receivedStream(transferPid: string): Promise<ReceivedStream | undefined> {
+    const [row] = await this.driver.query('SELECT * FROM received_streams WHERE transfer_pid = ? AND attempt IS NOT NULL', [transferPid]);
     if (!row) return undefined;
-    return { transferPid, mediaType: text(row, 'media_type'), body: Buffer.from(row.body as Uint8Array), receivedAt: text(row, 'received_at') };
+    return {
+      transferPid, attempt: text(row, 'attempt'), mediaType: text(row, 'media_type'), bytes: Number(row.bytes), receivedAt: text(row, 'received_at'),
+      ...(row.sha256 != null && { sha256: text(row, 'sha256') }),
+    };
+  }
+
+  async receivedChunk(transferPid: string, attempt: string, seq: number): Promise<Buffer | undefined> {
+    const [row] = await this.driver.query('SELECT body FROM received_chunks WHERE transfer_pid = ? AND attempt = ? AND seq = ?', [transferPid, attempt, seq]);
+    return row ? Buffer.from(row.body as Uint8Array) : undefined;
+  }
+
+  async receivedEvents(subscriptionId: string, filter: { limit?: number; offset?: number }): Promise<ReceivedEvent[]> {
+    const [limit, offset] = page(filter.limit, filter.offset);
+    const rows = await this.driver.query('SELECT doc FROM notification_events WHERE subscription_id = ? ORDER BY seq DESC, received_at DESC LIMIT ? OFFSET ?', [subscriptionId, limit, offset]);
+    return rows.map((row) => json<ReceivedEvent>(row, 'doc'));
+  }
+
+  async subscribedDatasets(): Promise<string[]> {
+    const rows = await this.driver.query("SELECT DISTINCT dataset_id FROM subscriptions WHERE role = 'provider' AND state = 'ACTIVE' ORDER BY dataset_id");
+    return rows.map((row) => text(row, 'dataset_id'));
   }
 
   async stateCounts(): Promise<{ negotiations: Array<{ role: Party; state: string; count: number }>; transfers: Array<{ role: Party; state: string; count: number }> }> {

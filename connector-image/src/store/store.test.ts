@@ -100,16 +100,84 @@ function contract(name: string, open: () => Promise<ConnectorStore>, close: () =
       expect(verifyAuditChain(entries)).toMatchObject({ valid: true, entries: entries.length });
     });
 
-    test('received data and tokens round-trip; revoking removes them', async () => {
+    test('tokens round-trip; revoking removes them', async () => {
       const pid = `urn:uuid:${randomUUID()}`;
-      await store.transaction(async (tx) => {
-        await tx.putReceivedData({ transferPid: pid, mediaType: 'application/json', body: Buffer.from('{"a":1}'), receivedAt: new Date().toISOString() });
-        await tx.putToken({ tokenHash: `h-${pid}`, kind: 'access', transferPid: pid, expiresAt: new Date(Date.now() + 1000).toISOString() });
-      });
-      expect((await store.receivedData(pid))?.body.toString()).toBe('{"a":1}');
+      await store.transaction((tx) => tx.putToken({ tokenHash: `h-${pid}`, kind: 'access', transferPid: pid, expiresAt: new Date(Date.now() + 1000).toISOString() }));
       expect(await store.transaction((tx) => tx.token(`h-${pid}`))).toMatchObject({ kind: 'access', transferPid: pid });
       expect(await store.transaction((tx) => tx.revokeTokens(pid))).toBe(1);
       expect(await store.transaction((tx) => tx.token(`h-${pid}`))).toBeUndefined();
+    });
+
+    test('pushed data becomes readable only when its attempt completes; a later attempt replaces it, an abandoned one leaves nothing', async () => {
+      const pid = `urn:uuid:${randomUUID()}`;
+      const complete = (attempt: string, bytes: number) => store.transaction((tx) => tx.completeReceivedStream({
+        transferPid: pid, attempt, mediaType: 'application/octet-stream', bytes, sha256: 'ab'.repeat(32), receivedAt: new Date().toISOString(),
+      }));
+      await store.beginReceivedStream(pid, 'a1', new Date().toISOString());
+      await store.appendReceivedChunk(pid, 'a1', 0, Buffer.from('first '));
+      await store.appendReceivedChunk(pid, 'a1', 1, Buffer.from('push'));
+      expect(await store.receivedStream(pid)).toBeUndefined();
+      expect(await complete('a1', 10)).toBe(true);
+      expect(await store.receivedStream(pid)).toMatchObject({ attempt: 'a1', bytes: 10, sha256: 'ab'.repeat(32) });
+      expect((await store.receivedChunk(pid, 'a1', 1))?.toString()).toBe('push');
+
+      await store.beginReceivedStream(pid, 'a2', new Date().toISOString());
+      await store.appendReceivedChunk(pid, 'a2', 0, Buffer.from('broken'));
+      await store.discardReceivedAttempt(pid, 'a2');
+      expect(await store.receivedChunk(pid, 'a2', 0)).toBeUndefined();
+      expect((await store.receivedStream(pid))?.attempt).toBe('a1');
+
+      await store.beginReceivedStream(pid, 'a3', new Date().toISOString());
+      await store.beginReceivedStream(pid, 'a4', new Date().toISOString());
+      expect(await complete('a3', 0)).toBe(false);
+      await store.appendReceivedChunk(pid, 'a4', 0, Buffer.from('newer'));
+      expect(await complete('a4', 5)).toBe(true);
+      expect((await store.receivedChunk(pid, 'a4', 0))?.toString()).toBe('newer');
+      expect(await store.receivedChunk(pid, 'a1', 0)).toBeUndefined();
+    });
+
+    test('notification jobs are leased only to the notification dispatcher; a running job\'s lease can be extended', async () => {
+      const key = `urn:uuid:${randomUUID()}`;
+      const claims = { iss: 'did:web:p', aud: 'did:web:c', sub: key, jti: 'e1', iat: 1, type: 'DatasetChanged' as const, seq: 1, consumerSubscriptionId: 'c1', agreementId: 'a', datasetId: 'd', changedAt: 'now' };
+      await store.transaction((tx) => tx.enqueue({ processKey: key, kind: 'notification', payload: { subscriptionId: key, url: 'https://c.example/e', claims } }));
+      const now = new Date(Date.now() + 1000);
+      expect((await store.claimOutbox('protocol', now, 60_000, 50)).filter((j) => j.processKey === key)).toEqual([]);
+      const [job] = (await store.claimOutbox('events', now, 1, 50, ['notification'])).filter((j) => j.processKey === key);
+      expect(job).toMatchObject({ kind: 'notification', payload: { claims: { jti: 'e1' } } });
+      await store.extendLease(key, 'notification', new Date(now.getTime() + 60_000));
+      expect((await store.claimOutbox('other', new Date(now.getTime() + 10), 60_000, 50, ['notification'])).filter((j) => j.processKey === key)).toEqual([]);
+    });
+
+    test('subscriptions round-trip, are found by the counter-party\'s id and refuse lost updates; events are remembered once', async () => {
+      const now = new Date().toISOString();
+      const record = {
+        localId: `urn:uuid:${randomUUID()}`, role: 'provider' as const, state: 'ACTIVE' as const, agreementId: `urn:uuid:${randomUUID()}`, datasetId: 'pcf',
+        counterPartyDid: 'did:web:consumer.example', remoteId: `urn:uuid:${randomUUID()}`, counterPartyAddress: 'https://consumer.example/dsp/notifications/events',
+        lastSeq: 0, createdAt: now, updatedAt: now, version: 0,
+      };
+      await store.transaction((tx) => tx.insertSubscription(record));
+      expect(await store.transaction((tx) => tx.subscriptionByRemoteId('provider', record.counterPartyDid, record.remoteId))).toEqual(record);
+      expect(await store.transaction((tx) => tx.subscriptionByRemoteId('consumer', record.counterPartyDid, record.remoteId))).toBeUndefined();
+      const next = await store.transaction((tx) => tx.updateSubscription({ ...record, lastSeq: 1 }));
+      await expect(store.transaction((tx) => tx.updateSubscription({ ...record, state: 'ENDED' }))).rejects.toBeInstanceOf(ConcurrentModification);
+      expect(await store.transaction((tx) => tx.listSubscriptions({ role: 'provider', state: 'ACTIVE', agreementId: record.agreementId }))).toEqual([next]);
+      expect(await store.subscribedDatasets()).toContain('pcf');
+
+      const claims = { iss: 'did:web:p', aud: 'did:web:c', sub: 's', jti: 'e-1', iat: 1, type: 'DatasetChanged' as const, seq: 1, consumerSubscriptionId: record.localId, agreementId: 'a', datasetId: 'pcf', changedAt: now };
+      const event = { subscriptionId: record.localId, eventId: 'e-1', seq: 1, receivedAt: now, claims, jws: 'a.b.c' };
+      expect(await store.transaction((tx) => tx.recordEvent(event))).toBe(true);
+      expect(await store.transaction((tx) => tx.recordEvent(event))).toBe(false);
+      expect(await store.receivedEvents(record.localId, {})).toEqual([event]);
+    });
+
+    test('an offer version is replaced only from the version it was read as', async () => {
+      const assetId = `asset-${randomUUID()}`;
+      const version = (v: string) => ({ assetId, version: v, trigger: 'content-digest' as const, observedAt: new Date().toISOString(), changedAt: new Date().toISOString() });
+      expect(await store.transaction((tx) => tx.replaceOfferVersion(undefined, version('v1')))).toBe(true);
+      expect(await store.transaction((tx) => tx.replaceOfferVersion(undefined, version('v1-again')))).toBe(false);
+      expect(await store.transaction((tx) => tx.replaceOfferVersion('v1', version('v2')))).toBe(true);
+      expect(await store.transaction((tx) => tx.replaceOfferVersion('v1', version('v3')))).toBe(false);
+      expect((await store.transaction((tx) => tx.offerVersion(assetId)))?.version).toBe('v2');
     });
   });
 }

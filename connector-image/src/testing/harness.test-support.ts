@@ -16,6 +16,8 @@ import type { OfferConfig } from '../config/schema.js';
 import type { ProviderNegotiationReactions } from '../negotiation/provider.js';
 import type { ProviderTransferReactions } from '../transfer/provider.js';
 import { TestIdentityRealm } from '../identity/test-identities.test-support.js';
+import type { NotificationSettings } from '../notifications/service.js';
+import type { DataPlaneSettings } from '../runtime/context.js';
 
 export interface WireRecord {
   connector: string;
@@ -61,6 +63,8 @@ export interface TestConnectorSpec {
   outbound?: { allowHttp: boolean; allowPrivateNetwork: boolean };
   maxBodyBytes?: number;
   clock?: () => Date;
+  dataPlane?: Partial<DataPlaneSettings>;
+  notifications?: NotificationSettings;
 }
 
 /** A management API answer; `json` is {} when the body is not JSON. */
@@ -127,7 +131,8 @@ export class TestDataspace {
       managementTokenFile: this.tokenFile,
       outbound: { allowHttp: true, allowPrivateNetwork: true, ...spec.outbound, timeoutMs: 5_000 },
       delivery: { maxAttempts: 6, baseDelayMs: 50, maxDelayMs: 400, pollIntervalMs: 100 },
-      dataPlane: { accessTokenTtlSeconds: 60, refreshTokenTtlSeconds: 600, maxDataBytes: 1024 * 1024 },
+      dataPlane: { accessTokenTtlSeconds: 60, refreshTokenTtlSeconds: 600, maxDataBytes: 1024 * 1024, idleTimeoutMs: 10_000, ...spec.dataPlane },
+      ...(spec.notifications && { notifications: spec.notifications }),
       log: this.log.child({ connector: spec.name }),
       observeWire: (event) => this.wire.push({ connector: spec.name, ...event }),
       ...(spec.reactions && { reactions: spec.reactions }),

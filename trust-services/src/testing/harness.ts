@@ -203,7 +203,7 @@ export async function startWallet(slot: Slot, options: WalletOptions): Promise<R
     storageDir: join(slot.dir, 'state'),
     ...(options.requested !== false ? { issuance: { requestedCredentials: options.requested ?? ['LegalPersonCredential', 'DataspaceMembershipCredential'], checkIntervalSeconds: 3600 } } : {}),
     relationships: options.relationships ?? [],
-    sts: { clientId: 'connector', clientSecretFile: writeSecret(slot.dir, 'sts-secret', stsSecret) },
+    sts: { clients: [{ clientId: 'connector', clientSecretFile: writeSecret(slot.dir, 'sts-secret', stsSecret) }] },
     apiTokenFile: writeSecret(slot.dir, 'wallet-api-token', apiToken),
     trustedIssuers: options.trustedIssuers ?? [],
     network: { allowHttpLoopback: true, timeoutSeconds: 5 },

@@ -29,10 +29,6 @@ export const WalletServiceConfig = RenderedWalletConfig.extend({
     .default([])
     .describe('RelationshipCredentials this participant grants; each is delivered to the subject\'s wallet.'),
   memberCredentialValiditySeconds: z.number().int().min(3600).default(365 * 86_400),
-  sts: z
-    .strictObject({ clientId: z.string().min(1).max(256), clientSecretFile: filePath })
-    .optional()
-    .describe('Secure Token Service client (the participant\'s connectors) allowed to obtain self-issued ID tokens.'),
   apiTokenFile: filePath.optional().describe('Bearer token for GET /status (the operator).'),
   trustedIssuers: z.array(did).max(64).default([]).describe('Other issuers whose credentials the Storage API accepts.'),
   statusList: z

@@ -15,6 +15,7 @@ import { PersistentReplayGuard } from '../storage/replay-guard.js';
 import { createStatusListResolverFor, type VerificationContext } from '../verification/credential.js';
 import type { WalletServiceConfig } from './config.js';
 import { CredentialStore } from './credential-store.js';
+import { StsClients } from './sts-clients.js';
 import { baseUrlOfDid, holderOf, isHostedBelow, memberKey, type Holder } from './holders.js';
 
 export interface WalletCore {
@@ -33,7 +34,8 @@ export interface WalletCore {
   replayGuard: PersistentReplayGuard;
   trustStore: TrustStore;
   verification: VerificationContext;
-  stsSecret?: SecretFile;
+  /** The STS and its clients; undefined when the configuration has no sts section. */
+  stsClients?: StsClients;
   apiToken?: SecretFile;
   storageDir: string;
 }
@@ -80,7 +82,7 @@ export async function createWalletCore(config: WalletServiceConfig, deps: Wallet
     store: new CredentialStore(config.storageDir, config.credentialsDir, logger),
     replayGuard: new PersistentReplayGuard(join(config.storageDir, 'replay.json'), { now: () => clock().getTime() }),
     verification: { trustStore: async () => trustStore, didKeys, statusLists, clock },
-    ...(config.sts ? { stsSecret: new SecretFile(config.sts.clientSecretFile, 'sts.clientSecretFile') } : {}),
+    ...(config.sts ? { stsClients: new StsClients(config.sts.clients, logger) } : {}),
     ...(config.apiTokenFile ? { apiToken: new SecretFile(config.apiTokenFile, 'apiTokenFile') } : {}),
     storageDir: config.storageDir,
   };

@@ -42,9 +42,9 @@ export function holderRoutes(core: WalletCore, holder: Holder, hooks: HolderRout
   router.get(holder.path === '' ? '/.well-known/did.json' : '/did.json', didJson);
 
   router.post('/sts/token', async (req, res) => {
-    if (!core.stsSecret || !core.config.sts) throw new HttpProblem(404, 'NotFound', 'this wallet has no Secure Token Service client configured (sts)');
+    if (!core.stsClients) throw new HttpProblem(404, 'NotFound', 'this wallet has no Secure Token Service configured (sts)');
     const request = parseInput(TokenRequest, jsonBody(req));
-    if (request.client_id !== core.config.sts.clientId || !core.stsSecret.matches(request.client_secret)) {
+    if (!core.stsClients.authenticate(request.client_id, request.client_secret)) {
       throw new HttpProblem(401, 'Unauthorized', 'client_id or client_secret is wrong');
     }
     if (request.token && request.bearer_access_scope) throw new HttpProblem(400, 'MalformedInput', 'give either token (to pass on a received access token) or bearer_access_scope (to grant one), not both', 'token');

@@ -201,7 +201,9 @@ test('the management and wallet STS tokens are generated once and survive reconc
   await client.create(connectorObject());
   const names = ['jp-manufacturer-connector-management', 'jp-manufacturer-connector-wallet-token'];
   const secrets = await Promise.all(names.map((name) => op.until(`Secret ${name}`, () => op.get(SECRET, NS, name))));
-  const tokens = secrets.map((secret) => (secret.data as Record<string, string>).token!);
+  // The management token, and the connector's client secret at its wallet STS (client_id: its name).
+  const tokens = [(secrets[0]!.data as Record<string, string>).token!, (secrets[1]!.data as Record<string, string>)['client-secret']!];
+  expect(Buffer.from((secrets[1]!.data as Record<string, string>)['client-id']!, 'base64').toString()).toBe('jp-manufacturer');
   for (const token of tokens) expect(Buffer.from(token, 'base64').toString()).toMatch(/^[A-Za-z0-9_-]{43}$/);
   expect(tokens[0]).not.toBe(tokens[1]);
   await op.reconcileNow(controller, `${NS}/jp-manufacturer`);
@@ -211,7 +213,7 @@ test('the management and wallet STS tokens are generated once and survive reconc
   await op.reconcileNow(controller, `${NS}/jp-manufacturer`);
   for (const [i, name] of names.entries()) {
     const after = (await op.get(SECRET, NS, name))!;
-    expect((after.data as Record<string, string>).token).toBe(tokens[i]);
+    expect((after.data as Record<string, string>)[i === 0 ? 'token' : 'client-secret']).toBe(tokens[i]);
     expect(after.metadata.resourceVersion).toBe(secrets[i]!.metadata.resourceVersion);
   }
   expect(client.count('create', 'Secret')).toBe(2);

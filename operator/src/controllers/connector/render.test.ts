@@ -60,8 +60,8 @@ test('the manufacturer connector of the cross-border example (golden)', () => {
   expect(stored).toEqual(rendered.config);
   expect(stored.identity?.dcp).toEqual(expect.objectContaining({
     stsUrl: 'http://jp-manufacturer-wallet.dataspace.svc.cluster.local:8080/sts/token',
-    walletTokenFile: '/var/run/musubi/wallet/token',
-    trustList: { file: '/etc/musubi/connector/trust-list.jwt', anchor: { did: ANCHOR_DID, jurisdiction: 'JP', keysFile: '/etc/musubi/connector/anchor-keys.json' } },
+    stsClient: { idFile: '/var/run/musubi/wallet/client-id', secretFile: '/var/run/musubi/wallet/client-secret' },
+    trustList: { file: '/etc/musubi/connector/trust-list.jwt', refreshSeconds: 10, anchor: { did: ANCHOR_DID, jurisdiction: 'JP', keysFile: '/etc/musubi/connector/anchor-keys.json' } },
   }));
   expect(stored.offers[0]?.policyFile).toBe('/etc/musubi/connector/policy-pcf-recyclers-only.json');
   expect(JSON.parse(configMapOf(rendered.children)['policy-pcf-recyclers-only.json']!)).toEqual(policy);

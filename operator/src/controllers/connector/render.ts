@@ -31,6 +31,9 @@ export const DATA_DIR = '/var/lib/musubi';
 export const MANAGEMENT_TOKEN_DIR = '/var/run/musubi/management';
 export const WALLET_TOKEN_DIR = '/var/run/musubi/wallet';
 export const GENERATED_TOKEN_KEY = 'token';
+/** Keys of the connector's wallet client Secret: its OAuth client at the wallet STS (client_credentials). */
+export const WALLET_CLIENT_ID_KEY = 'client-id';
+export const WALLET_CLIENT_SECRET_KEY = 'client-secret';
 /** Path of the wallet's Secure Token Service below the wallet URL (the company holder's routes). */
 export const WALLET_STS_PATH = '/sts/token';
 
@@ -192,7 +195,7 @@ export function renderConnectorConfig(input: ConnectorRenderInput): {
     identity: {
       dcp: {
         stsUrl: `${input.participant.walletURL.replace(/\/$/, '')}${WALLET_STS_PATH}`,
-        walletTokenFile: `${WALLET_TOKEN_DIR}/${GENERATED_TOKEN_KEY}`,
+        stsClient: { idFile: `${WALLET_TOKEN_DIR}/${WALLET_CLIENT_ID_KEY}`, secretFile: `${WALLET_TOKEN_DIR}/${WALLET_CLIENT_SECRET_KEY}` },
         trustList: {
           file: `${CONFIG_DIR}/${TRUST_LIST_FILE}`,
           anchor: { did: anchor.did, jurisdiction: anchor.jurisdiction, keysFile: `${CONFIG_DIR}/${ANCHOR_KEYS_FILE}` },
@@ -270,11 +273,11 @@ export function renderConnector(input: ConnectorRenderInput): RenderedConnector 
     });
   }
 
-  const tokenVolume = (volume: string, secretName: string) => ({ name: volume, secret: { secretName, items: [{ key: GENERATED_TOKEN_KEY, path: GENERATED_TOKEN_KEY }] } });
+  const tokenVolume = (volume: string, secretName: string, keys = [GENERATED_TOKEN_KEY]) => ({ name: volume, secret: { secretName, items: keys.map((key) => ({ key, path: key })) } });
   const volumes: Array<Record<string, unknown>> = [
     { name: 'config', configMap: { name: configMapName(owner.name) } },
     { name: 'sources', secret: { secretName: sourcesSecretName(owner.name), items: secretSources.map((key) => ({ key, path: key })) } },
-    tokenVolume('wallet-token', walletTokenSecretName(owner.name)),
+    tokenVolume('wallet-token', walletTokenSecretName(owner.name), [WALLET_CLIENT_ID_KEY, WALLET_CLIENT_SECRET_KEY]),
     { name: 'data', ...(sqlite ? { persistentVolumeClaim: { claimName: dataClaimName(owner.name) } } : { emptyDir: {} }) },
     { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } },
   ];
@@ -390,10 +393,23 @@ export function renderManagementSecret(owner: OwnerIdentity, namespace: string, 
   return generatedTokenSecret(owner, namespace, managementSecretName(owner.name), token);
 }
 
+/** The connector's client_id at its participant's wallet STS: its name, unique among the participant's connectors as its Secrets' names are. */
+export const walletClientId = (connector: string) => connector;
+
 /**
- * The connector's token for its participant's wallet STS (identity.dcp.walletTokenFile): created once,
- * never rewritten, beside the wallet in the participant's workload namespace.
+ * The connector's client credentials at its participant's wallet STS (identity.dcp.stsClient): created
+ * once, never rewritten, beside the wallet in the participant's workload namespace. The connector mounts
+ * both keys; the wallet mounts client-secret for the client the Participant controller lists.
  */
-export function renderWalletTokenSecret(owner: OwnerIdentity, namespace: string, token: string): KubeObject {
-  return generatedTokenSecret(owner, namespace, walletTokenSecretName(owner.name), token);
+export function renderWalletTokenSecret(owner: OwnerIdentity, namespace: string, secret: string): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: walletTokenSecretName(owner.name), namespace, labels: childLabels(owner, COMPONENT) },
+    type: 'Opaque',
+    data: {
+      [WALLET_CLIENT_ID_KEY]: Buffer.from(walletClientId(owner.name)).toString('base64'),
+      [WALLET_CLIENT_SECRET_KEY]: Buffer.from(secret).toString('base64'),
+    },
+  };
 }

@@ -1,9 +1,10 @@
-import type { Participant, TrustAnchor } from '../../api/v1alpha1/index.js';
+import type { Connector, Participant, TrustAnchor } from '../../api/v1alpha1/index.js';
 import { generationChanged, keyOf, mapToOwner, mapToSelf, type KubeObject, type Manager } from '../../runtime/index.js';
 import { ChildCache, MANAGED_SELECTOR } from '../shared/children.js';
 import type { ReconcilerContext, Stored } from '../shared/context.js';
 import type { IssuerClient } from '../shared/issuer-client.js';
-import { PARTICIPANT, TRUST_ANCHOR } from '../shared/kinds.js';
+import { CONNECTOR, PARTICIPANT, TRUST_ANCHOR } from '../shared/kinds.js';
+import { participantKeyOf } from '../connector/references.js';
 import { OWNER_KIND_LABEL, OWNER_NAME_LABEL, OWNER_NAMESPACE_LABEL } from '../shared/labels.js';
 import { ReferenceIndex } from '../shared/reference-index.js';
 import { PARTICIPANT_CHILD_TYPES, ParticipantReconciler } from './reconcile.js';
@@ -20,12 +21,13 @@ export function relationshipKeysOf(participant: KubeObject): string[] {
 
 /**
  * Registers the Participant controller: participants and their children, their trust anchors (and the
- * keys and tokens those publish), and the participants they grant relationships to (whose DIDs the
- * relationship credentials name).
+ * keys and tokens those publish), the participants they grant relationships to (whose DIDs the
+ * relationship credentials name), and their connectors (the clients of their wallet's STS).
  */
 export function setupParticipantController(manager: Manager, context: ReconcilerContext & { issuer: IssuerClient }, options: { workers?: number } = {}) {
   const participants = manager.informer<Stored<Participant>>(PARTICIPANT);
   const anchors = manager.informer<Stored<TrustAnchor>>(TRUST_ANCHOR);
+  const connectors = manager.informer<Stored<Connector>>(CONNECTOR);
   const children = new ChildCache();
   const childInformers = PARTICIPANT_CHILD_TYPES.map((type) => {
     const informer = manager.informer(type, { labelSelector: MANAGED_SELECTOR });
@@ -34,6 +36,8 @@ export function setupParticipantController(manager: Manager, context: Reconciler
   });
   const byAnchor = new ReferenceIndex(participants, anchorKeyOf);
   const grantors = new ReferenceIndex(participants, relationshipKeysOf);
+  // The participant's connectors are its wallet's STS clients.
+  const connectorsByParticipant = new ReferenceIndex(connectors, participantKeyOf);
   const toOwner = mapToOwner(PARTICIPANT);
   // An anchor's trust list and API token are what credentials are requested with.
   const childToParticipants = (child: KubeObject): string[] => {
@@ -44,7 +48,7 @@ export function setupParticipantController(manager: Manager, context: Reconciler
     const grantor = child.kind === 'Secret' && labels[OWNER_KIND_LABEL] === 'Participant' ? participants.store.get(owner) : undefined;
     return [...toOwner(child), ...(grantor ? relationshipKeysOf(grantor) : [])];
   };
-  const reconciler = new ParticipantReconciler({ ...context, participants: participants.store, anchors: anchors.store, children, grantorsOf: (key) => grantors.referrers(key) });
+  const reconciler = new ParticipantReconciler({ ...context, participants: participants.store, anchors: anchors.store, children, grantorsOf: (key) => grantors.referrers(key), connectorsOf: (key) => connectorsByParticipant.referrers(key) });
   return manager.addController({
     name: 'participant',
     workers: options.workers,
@@ -53,6 +57,8 @@ export function setupParticipantController(manager: Manager, context: Reconciler
       { informer: participants, mapToKeys: mapToSelf, predicate: generationChanged },
       { informer: participants, mapToKeys: (p: KubeObject) => grantors.referrers(keyOf(p.metadata.namespace, p.metadata.name ?? '')), predicate: generationChanged },
       { informer: anchors, mapToKeys: (a: KubeObject) => byAnchor.referrers(keyOf(a.metadata.namespace, a.metadata.name ?? '')), predicate: generationChanged },
+      // A Connector created, deleted or pointed at another participant changes the wallet's STS clients.
+      { informer: connectors, mapToKeys: participantKeyOf, predicate: generationChanged },
       ...childInformers.map((informer) => ({ informer, mapToKeys: childToParticipants })),
     ],
   });

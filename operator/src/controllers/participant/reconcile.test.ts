@@ -4,7 +4,7 @@ import type { KubeObject } from '../../runtime/index.js';
 import { FakeKubeClient } from '../../runtime/testing/index.js';
 import { HttpIssuerClient } from '../shared/issuer-client.js';
 import {
-  CONFIG_MAP, DEPLOYMENT, LIMIT_RANGE, NAMESPACE, NETWORK_POLICY, PARTICIPANT, RESOURCE_QUOTA, ROLE_BINDING, SECRET, SERVICE,
+  CONFIG_MAP, CONNECTOR, DEPLOYMENT, LIMIT_RANGE, NAMESPACE, NETWORK_POLICY, PARTICIPANT, RESOURCE_QUOTA, ROLE_BINDING, SECRET, SERVICE,
 } from '../shared/kinds.js';
 import { markDeploymentAvailable, readyOf, startTestOperator, type TestOperator } from '../shared/test-operator.js';
 import { TestIssuer } from '../shared/test-issuer.js';
@@ -256,4 +256,38 @@ test('the wallet key is created once; a deleted wallet Service is restored', asy
   expect(client.requests.filter((r) => r.key.endsWith('jp-manufacturer-wallet-key') && r.verb === 'create')).toHaveLength(1);
   // Credentials held are kept across the restart: none is requested again.
   expect(issuer.issued).toEqual([]);
+});
+
+test('the wallet\'s STS clients follow the participant\'s Connectors: one client each, the Deployment rolls when the set changes', async () => {
+  await start();
+  await seedAnchors();
+  await op.client.create(manufacturer({ relationships: [] }));
+  const connector = (name: string, participant = 'jp-manufacturer'): KubeObject => ({
+    apiVersion: 'musubi.dev/v1alpha1', kind: 'Connector', metadata: { name, namespace: NS }, spec: { participantRef: { name: participant } },
+  });
+  const walletConfig = async () => {
+    const map = await op.get(CONFIG_MAP, NS, 'jp-manufacturer-wallet-config');
+    return map ? WalletConfig.parse(JSON.parse((map.data as Record<string, string>)['wallet.json']!)) : undefined;
+  };
+  const clientsAre = (ids: string[]) => op.until(`STS clients ${ids.join(', ') || '(none)'}`, async () => {
+    const config = await walletConfig();
+    return config && JSON.stringify(config.sts?.clients.map((c) => c.clientId)) === JSON.stringify(ids) ? config : undefined;
+  });
+  const hash = async () => ((await op.get(DEPLOYMENT, NS, 'jp-manufacturer-wallet'))!.spec as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata.annotations['musubi.dev/config-hash'];
+
+  await clientsAre([]);
+  const before = await hash();
+  await op.client.create(connector('pcf-offers'));
+  await op.client.create(connector('bom-offers'));
+  await op.client.create(connector('elsewhere', 'de-recycler'));
+  const config = await clientsAre(['bom-offers', 'pcf-offers']);
+  expect(config.sts?.clients).toEqual([
+    { clientId: 'bom-offers', clientSecretFile: '/var/run/musubi/sts-clients/bom-offers/client-secret' },
+    { clientId: 'pcf-offers', clientSecretFile: '/var/run/musubi/sts-clients/pcf-offers/client-secret' },
+  ]);
+  const withTwo = await hash();
+  expect(withTwo).not.toBe(before);
+  await op.client.delete({ ...CONNECTOR, namespace: NS, name: 'bom-offers' });
+  await clientsAre(['pcf-offers']);
+  expect(await hash()).not.toBe(withTwo);
 });

@@ -58,6 +58,8 @@ export interface ParticipantReconcilerDeps extends ReconcilerContext {
   issuer: IssuerClient;
   /** Keys of the participants that grant `key` a relationship. */
   grantorsOf(key: string): string[];
+  /** Keys of the Connectors whose participantRef names the participant `key` (their STS clients). */
+  connectorsOf(key: string): string[];
 }
 
 interface AnchorAccess {
@@ -145,6 +147,7 @@ export class ParticipantReconciler {
         anchor: { ...anchor.trusted, issuerURL: anchor.endpoint },
         credentials: Object.fromEntries(held.map((c) => [c.file, c.jwt])),
         image: this.deps.config.images.wallet, imagePullPolicy: this.deps.config.images.pullPolicy,
+        connectors: this.deps.connectorsOf(keyOf(namespace, name)).map((key) => key.slice(key.indexOf('/') + 1)),
       }), this.deps.children);
       const availability = deploymentAvailability(wallet.find((c) => c.kind === 'Deployment'), `Wallet Deployment ${workloadNamespace}/${walletName(name)}`);
       conditions.set(WALLET_AVAILABLE, availability.status, availability.reason, availability.message);

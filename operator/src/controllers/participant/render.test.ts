@@ -4,7 +4,7 @@ import { ParticipantSpec } from '../../api/v1alpha1/index.js';
 import { expectGolden } from '../../testing/golden.js';
 import { renewalTime } from './credentials.js';
 import { participantDid, workloadNamespaceOf } from './identity.js';
-import { renderTenant, renderWallet } from './render.js';
+import { renderTenant, renderWallet, renderWalletConfig, type WalletRenderInput } from './render.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const owner = { apiVersion: 'musubi.dev/v1alpha1', kind: 'Participant', name: 'de-recycler', namespace: 'dataspace', uid: 'uid-recycler' };
@@ -28,18 +28,42 @@ test('the managed tenant of the German recycler (golden)', () => {
   expectGolden(join(here, '__golden__', 'de-recycler-tenant.yaml'), objects);
 });
 
+const walletInput = (connectors: string[]): WalletRenderInput => ({
+  owner, spec, namespace: 'musubi-de-recycler', did: 'did:web:wallet.de-recycler.musubi-de-recycler.svc',
+  anchor: {
+    did: 'did:web:eu-anchor.dataspace.svc', jurisdiction: 'EU', name: 'EU trust anchor',
+    keys: [{ kid: 'did:web:eu-anchor.dataspace.svc#k1', kty: 'OKP', crv: 'Ed25519', x: 'l2h3QDeBhQcm1O3IYCzMHhm3FCAUZ6v8AqS2XrIqKXc' }],
+    trustListURL: 'http://eu-anchor-issuer.dataspace.svc.cluster.local:8080/trust-list', issuerURL: 'http://eu-anchor-issuer.dataspace.svc.cluster.local:8080',
+  },
+  credentials: { 'legal-person.jwt': 'eyJhbGciOiJFZERTQSJ9.e30.c2ln' },
+  image: 'ghcr.io/musubi-dev/musubi-trust:0.1.0', imagePullPolicy: 'IfNotPresent',
+  connectors,
+});
+
 test('the wallet of the German recycler (golden)', () => {
-  const objects = renderWallet({
-    owner, spec, namespace: 'musubi-de-recycler', did: 'did:web:wallet.de-recycler.musubi-de-recycler.svc',
-    anchor: {
-      did: 'did:web:eu-anchor.dataspace.svc', jurisdiction: 'EU', name: 'EU trust anchor',
-      keys: [{ kid: 'did:web:eu-anchor.dataspace.svc#k1', kty: 'OKP', crv: 'Ed25519', x: 'l2h3QDeBhQcm1O3IYCzMHhm3FCAUZ6v8AqS2XrIqKXc' }],
-      trustListURL: 'http://eu-anchor-issuer.dataspace.svc.cluster.local:8080/trust-list', issuerURL: 'http://eu-anchor-issuer.dataspace.svc.cluster.local:8080',
-    },
-    credentials: { 'legal-person.jwt': 'eyJhbGciOiJFZERTQSJ9.e30.c2ln' },
-    image: 'ghcr.io/musubi-dev/musubi-trust:0.1.0', imagePullPolicy: 'IfNotPresent',
-  });
-  expectGolden(join(here, '__golden__', 'de-recycler-wallet.yaml'), objects);
+  expectGolden(join(here, '__golden__', 'de-recycler-wallet.yaml'), renderWallet(walletInput(['recycling-offers', 'battery-passport'])));
+});
+
+test('every connector of the participant is an STS client with its own secret file; the set rolls the wallet', () => {
+  const config = renderWalletConfig(walletInput(['recycling-offers', 'battery-passport', 'recycling-offers']));
+  expect(config.sts).toEqual({ clients: [
+    { clientId: 'battery-passport', clientSecretFile: '/var/run/musubi/sts-clients/battery-passport/client-secret' },
+    { clientId: 'recycling-offers', clientSecretFile: '/var/run/musubi/sts-clients/recycling-offers/client-secret' },
+  ] });
+  type PodSpec = { volumes: Array<{ name: string; projected?: { sources: unknown[] } }>; containers: Array<{ volumeMounts: Array<{ name: string; mountPath: string }> }> };
+  const deployment = (objects: ReturnType<typeof renderWallet>) => objects.find((o) => o.kind === 'Deployment') as unknown as { spec: { template: { metadata: { annotations: Record<string, string> }; spec: PodSpec } } };
+  const two = deployment(renderWallet(walletInput(['recycling-offers', 'battery-passport'])));
+  expect(two.spec.template.spec.volumes.find((v) => v.name === 'sts-clients')?.projected?.sources).toEqual([
+    { secret: { name: 'battery-passport-connector-wallet-token', optional: true, items: [{ key: 'client-secret', path: 'battery-passport/client-secret' }] } },
+    { secret: { name: 'recycling-offers-connector-wallet-token', optional: true, items: [{ key: 'client-secret', path: 'recycling-offers/client-secret' }] } },
+  ]);
+  expect(two.spec.template.spec.containers[0]?.volumeMounts).toContainEqual({ name: 'sts-clients', mountPath: '/var/run/musubi/sts-clients', readOnly: true });
+  const one = deployment(renderWallet(walletInput(['recycling-offers'])));
+  expect(one.spec.template.metadata.annotations['musubi.dev/config-hash']).not.toBe(two.spec.template.metadata.annotations['musubi.dev/config-hash']);
+  // No connector yet: the STS answers (refusing every client) and nothing is mounted.
+  const none = renderWallet(walletInput([]));
+  expect(renderWalletConfig(walletInput([])).sts).toEqual({ clients: [] });
+  expect(deployment(none).spec.template.spec.volumes.map((v) => v.name)).not.toContain('sts-clients');
 });
 
 test('where a participant runs and who it is follow from its spec', () => {

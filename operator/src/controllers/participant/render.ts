@@ -5,6 +5,7 @@ import type { KubeObject } from '../../runtime/index.js';
 import { RESTRICTED_CONTAINER_SECURITY, RESTRICTED_POD_SECURITY } from '../shared/deployment.js';
 import { childLabels, selectorLabels, type OwnerIdentity } from '../shared/labels.js';
 import { childName } from '../shared/names.js';
+import { WALLET_CLIENT_SECRET_KEY, walletClientId, walletTokenSecretName } from '../connector/render.js';
 import { PUBLIC_KEY_FILE, SIGNING_KEY_FILE } from '../trustanchor/names.js';
 import { WALLET_PORT, memberDid, walletName } from './identity.js';
 
@@ -18,6 +19,7 @@ const CONFIG_DIR = '/etc/musubi/wallet';
 const KEY_DIR = '/var/run/musubi/wallet-key';
 const CREDENTIALS_DIR = '/var/run/musubi/credentials';
 const DATA_DIR = '/var/lib/musubi';
+const STS_CLIENTS_DIR = '/var/run/musubi/sts-clients';
 
 export const walletKeySecretName = (participant: string) => childName(participant, 'wallet-key');
 export const walletConfigName = (participant: string) => childName(participant, 'wallet-config');
@@ -132,6 +134,11 @@ export interface WalletRenderInput {
   credentials: Readonly<Record<string, string>>;
   image: string;
   imagePullPolicy: string;
+  /**
+   * Names of the Connectors acting for this participant: each is a client of the wallet's STS, with the
+   * secret of the wallet client Secret its controller creates (see connector/render.ts).
+   */
+  connectors: readonly string[];
 }
 
 export function renderWalletConfig(input: WalletRenderInput): WalletConfig {
@@ -151,7 +158,30 @@ export function renderWalletConfig(input: WalletRenderInput): WalletConfig {
     trustAnchor: input.anchor,
     listen: { host: '0.0.0.0', port: WALLET_PORT },
     storageDir: DATA_DIR,
+    sts: { clients: sortedConnectors(input).map((c) => ({ clientId: walletClientId(c), clientSecretFile: `${STS_CLIENTS_DIR}/${c}/${WALLET_CLIENT_SECRET_KEY}` })) },
   }, `wallet of Participant ${owner.namespace}/${owner.name}`);
+}
+
+function sortedConnectors(input: WalletRenderInput): string[] {
+  return [...new Set(input.connectors)].sort();
+}
+
+/**
+ * The client secrets of the participant's connectors in one projected volume, <connector>/client-secret
+ * each. The Connector controller owns those Secrets and may create one after this Deployment names it:
+ * optional, so the wallet starts without it (and refuses that client) until kubelet projects it.
+ */
+function stsClientsVolume(input: WalletRenderInput): Record<string, unknown> | undefined {
+  const connectors = sortedConnectors(input);
+  if (connectors.length === 0) return undefined;
+  return {
+    name: 'sts-clients',
+    projected: {
+      sources: connectors.map((c) => ({
+        secret: { name: walletTokenSecretName(c), optional: true, items: [{ key: WALLET_CLIENT_SECRET_KEY, path: `${c}/${WALLET_CLIENT_SECRET_KEY}` }] },
+      })),
+    },
+  };
 }
 
 /** The wallet's configuration, credentials Secret, Deployment and Service, in apply order. */
@@ -162,6 +192,7 @@ export function renderWallet(input: WalletRenderInput): KubeObject[] {
   const meta = (name: string) => ({ name, namespace, labels: labels() });
   const configJson = JSON.stringify(renderWalletConfig(input), null, 2) + '\n';
   const name = walletName(owner.name);
+  const stsClients = stsClientsVolume(input);
   return [
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(walletConfigName(owner.name)), data: { [WALLET_CONFIG_FILE]: configJson } },
     {
@@ -179,7 +210,8 @@ export function renderWallet(input: WalletRenderInput): KubeObject[] {
         replicas: 1,
         selector: { matchLabels: selector() },
         template: {
-          // Credentials are re-read from the mounted Secret; only a configuration change restarts the wallet.
+          // Credentials and client secrets are re-read from the mounted Secrets; only a configuration change
+          // (including the set of STS clients: a Connector added or removed) restarts the wallet.
           metadata: { labels: labels(), annotations: { [CONFIG_HASH_ANNOTATION]: createHash('sha256').update(configJson).digest('hex').slice(0, 16) } },
           spec: {
             automountServiceAccountToken: false,
@@ -202,6 +234,7 @@ export function renderWallet(input: WalletRenderInput): KubeObject[] {
                 { name: 'credentials', mountPath: CREDENTIALS_DIR, readOnly: true },
                 { name: 'data', mountPath: DATA_DIR },
                 { name: 'tmp', mountPath: '/tmp' },
+                ...(stsClients ? [{ name: 'sts-clients', mountPath: STS_CLIENTS_DIR, readOnly: true }] : []),
               ],
             }],
             volumes: [
@@ -210,6 +243,7 @@ export function renderWallet(input: WalletRenderInput): KubeObject[] {
               { name: 'credentials', secret: { secretName: credentialsSecretName(owner.name) } },
               { name: 'data', emptyDir: {} },
               { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } },
+              ...(stsClients ? [stsClients] : []),
             ],
           },
         },

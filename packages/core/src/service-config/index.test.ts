@@ -38,3 +38,16 @@ test('an issue request carries either the legal-person claims or just the subjec
   expect(IssueCredentialRequest.safeParse({ credential: { ...base, credentialSubject: { id: 'did:web:a.example', legalName: 'A', country: 'JP', identifiers: [{ scheme: 'jp-corporate-number', value: '3010401099999' }] } } }).success).toBe(true);
   expect(IssueCredentialRequest.safeParse({ credential: { ...base, credentialSubject: { id: 'did:web:a.example', identifiers: [{ scheme: 'nope', value: '1' }] } } }).success).toBe(false);
 });
+
+test('the wallet STS lists one client per connector; a client listed twice is refused by path', () => {
+  const clients = [
+    { clientId: 'pcf-connector', clientSecretFile: '/var/run/musubi/sts-clients/pcf-connector/client-secret' },
+    { clientId: 'bom-connector', clientSecretFile: '/var/run/musubi/sts-clients/bom-connector/client-secret' },
+  ];
+  expect(WalletConfig.parse({ ...minimalWallet, sts: { clients } }).sts?.clients).toEqual(clients);
+  expect(WalletConfig.parse({ ...minimalWallet, sts: { clients: [] } }).sts?.clients).toEqual([]);
+  expect(() => validateServiceConfig(WalletConfig, { ...minimalWallet, sts: { clients: [clients[0], clients[0]] } }, 'wallet.json'))
+    .toThrow('wallet.json: sts.clients[1].clientId: client pcf-connector is listed twice; client ids must be unique');
+  expect(() => validateServiceConfig(WalletConfig, { ...minimalWallet, sts: { clients: [{ clientId: 'x', clientSecretFile: 'secret' }] } }, 'wallet.json'))
+    .toThrow('wallet.json: sts.clients[0].clientSecretFile: must be an absolute file path');
+});

@@ -7,6 +7,15 @@ import { ListenAddress, TrustedAnchor, did, filePath, objectName, url } from './
 
 export const WALLET_CONFIG_FILE = 'wallet.json';
 
+/** One client of the wallet's Secure Token Service: a connector of the participant. */
+export const StsClient = z
+  .strictObject({
+    clientId: z.string().min(1).max(253).regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, { message: 'must start with a letter or digit and contain only letters, digits, ".", "_", ":" and "-"' }),
+    clientSecretFile: filePath.describe('File holding the client secret (mounted from the client\'s Secret); re-read when it changes.'),
+  })
+  .describe('A client allowed to obtain self-issued ID tokens (grant_type=client_credentials).');
+export type StsClient = z.infer<typeof StsClient>;
+
 export const WalletConfig = z
   .strictObject({
     participant: z.strictObject({
@@ -28,6 +37,18 @@ export const WalletConfig = z
     trustAnchor: TrustedAnchor.extend({ issuerURL: url.describe('In-cluster URL of the anchor\'s issuer.') }),
     listen: ListenAddress,
     storageDir: filePath,
+    sts: z
+      .strictObject({
+        clients: z.array(StsClient).max(64).superRefine((clients, ctx) => {
+          const seen = new Set<string>();
+          clients.forEach((client, i) => {
+            if (seen.has(client.clientId)) ctx.addIssue({ code: 'custom', path: [i, 'clientId'], message: `client ${client.clientId} is listed twice; client ids must be unique` });
+            seen.add(client.clientId);
+          });
+        }),
+      })
+      .optional()
+      .describe('The Secure Token Service and its clients (the participant\'s connectors); without it the wallet issues no ID tokens.'),
   })
   .describe('Configuration of a Musubi participant wallet.');
 export type WalletConfig = z.infer<typeof WalletConfig>;
