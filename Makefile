@@ -58,10 +58,11 @@ test: deps controlplane ## everything CI runs: build, gen check, lint, unit + in
 	npx jest --ci --watchman=false
 
 .PHONY: bench
-bench: build ## benchmarks, printed with units (trust vs raw Ed25519; rack share recompute; connector negotiations/s and 100 MiB transfer vs loopback)
+bench: build controlplane ## benchmarks, printed with units (trust vs raw Ed25519; rack share recompute; connector negotiations/s and 100 MiB vs loopback; ORv3 placement with the real scheduler, ~6 min)
 	node packages/core/dist/trust/bench.js
 	node operator/dist/placement/bench.js
 	node connector-image/dist/bench/main.js
+	node e2e/dist/bench/placement-scale.js
 
 .PHONY: conformance
 conformance: build ## conformance checklists against our services, pass counts per suite (W3C VC DM 2.0, VC-API issuer/verifier)

@@ -1,4 +1,4 @@
-import { apiServerArgs, controllerManagerArgs, etcdArgs, kwokArgs, schedulerArgs } from './components.js';
+import { apiServerArgs, controllerManagerArgs, etcdArgs, kwokArgs, schedulerArgs, schedulerConfiguration } from './components.js';
 import type { ControlPlanePki } from './pki.js';
 
 const files = (name: string) => ({ cert: `/pki/${name}.crt`, key: `/pki/${name}.key` });
@@ -51,4 +51,19 @@ test('kwok manages the nodes one selector picks, with the installed Stages', () 
   expect(flag(byLabel, 'config')).toBe('/s.yaml');
   const byAnnotation = kwokArgs({ kubeconfig: '/k', port: 6, pki, stagesFile: '/s.yaml', nodes: { annotation: 'kwok.x-k8s.io/node=fake' } });
   expect(flag(byAnnotation, 'manage-nodes-with-annotation-selector')).toBe('kwok.x-k8s.io/node=fake');
+});
+
+test('a scheduler configuration file carries the scheduler\'s kubeconfig and raised client limits, which its flags no longer set', () => {
+  expect(flag(schedulerArgs({ kubeconfig: '/k', port: 4, pki }), 'config')).toBeUndefined();
+  expect(flag(schedulerArgs({ kubeconfig: '/k', port: 4, pki, configFile: '/s.json' }), 'config')).toBe('/s.json');
+  const file = schedulerConfiguration({ kubeconfig: '/k', settings: { clientConnection: { qps: 5000 }, parallelism: 8 } });
+  expect(file).toEqual({
+    apiVersion: 'kubescheduler.config.k8s.io/v1',
+    kind: 'KubeSchedulerConfiguration',
+    clientConnection: { qps: 5000, burst: 2000, kubeconfig: '/k' },
+    leaderElection: { leaderElect: false },
+    parallelism: 8,
+  });
+  // The harness's identity wins over a kubeconfig smuggled into the settings.
+  expect(schedulerConfiguration({ kubeconfig: '/k', settings: { clientConnection: { kubeconfig: '/other' } as { qps?: number } } }).clientConnection).toMatchObject({ kubeconfig: '/k' });
 });

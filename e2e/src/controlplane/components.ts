@@ -95,8 +95,32 @@ function servingComponentArgs(c: { kubeconfig: string; port: number; serving: Ce
   ];
 }
 
-export function schedulerArgs(c: { kubeconfig: string; port: number; pki: ControlPlanePki }): string[] {
-  return servingComponentArgs({ kubeconfig: c.kubeconfig, port: c.port, serving: c.pki.serving });
+export function schedulerArgs(c: { kubeconfig: string; port: number; pki: ControlPlanePki; configFile?: string }): string[] {
+  return [...servingComponentArgs({ kubeconfig: c.kubeconfig, port: c.port, serving: c.pki.serving }), ...(c.configFile ? [`--config=${c.configFile}`] : [])];
+}
+
+/** Settings for kube-scheduler's configuration file (KubeSchedulerConfiguration, kubescheduler.config.k8s.io/v1). */
+export interface SchedulerConfiguration {
+  /** The scheduler's API client; qps and burst default to the command line's 1000 and 2000. */
+  clientConnection?: { qps?: number; burst?: number; contentType?: string };
+  /** Other top-level fields of the file, e.g. `parallelism` or `percentageOfNodesToScore`. */
+  [field: string]: unknown;
+}
+
+/**
+ * The KubeSchedulerConfiguration written for `--config`. Given a file, kube-scheduler ignores its
+ * --kubeconfig, --kube-api-qps and --kube-api-burst flags (only the leader election flags still apply),
+ * so the file carries the scheduler's own kubeconfig and the same client limits unless told otherwise.
+ */
+export function schedulerConfiguration(c: { kubeconfig: string; settings: SchedulerConfiguration }): Record<string, unknown> {
+  const { clientConnection, ...rest } = c.settings;
+  return {
+    ...rest,
+    apiVersion: 'kubescheduler.config.k8s.io/v1',
+    kind: 'KubeSchedulerConfiguration',
+    clientConnection: { qps: 1000, burst: 2000, ...clientConnection, kubeconfig: c.kubeconfig },
+    leaderElection: { leaderElect: false },
+  };
 }
 
 export function controllerManagerArgs(c: { kubeconfig: string; port: number; pki: ControlPlanePki }): string[] {

@@ -1,12 +1,15 @@
 import { execFile } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import { controlPlaneInstall, type ControlPlaneInstall } from './binaries.js';
-import { apiServerArgs, controllerManagerArgs, etcdArgs, KWOK_NODE_ANNOTATION, kwokArgs, schedulerArgs, type ComponentName, type KwokNodeSelector } from './components.js';
+import {
+  apiServerArgs, controllerManagerArgs, etcdArgs, KWOK_NODE_ANNOTATION, kwokArgs, schedulerArgs, schedulerConfiguration,
+  type ComponentName, type KwokNodeSelector, type SchedulerConfiguration,
+} from './components.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { generatePki, type ControlPlaneClient } from './pki.js';
 import { freePorts } from './ports.js';
@@ -40,8 +43,13 @@ export interface ControlPlaneOptions {
   log?: (line: string) => void;
   /** How long each component may take to become ready. Default 60 s. */
   readyTimeoutMs?: number;
-  /** Flags appended to a component's command line, e.g. `{ 'kube-scheduler': ['--config=…'] }`. */
+  /** Flags appended to a component's command line, e.g. `{ 'kube-scheduler': ['--v=4'] }`. */
   extraArgs?: Partial<Record<ComponentName, readonly string[]>>;
+  /**
+   * Run kube-scheduler from a configuration file with these settings (e.g. a benchmark raising
+   * `clientConnection.qps`); the harness fills in the scheduler's kubeconfig. Needs `scheduler`.
+   */
+  schedulerConfiguration?: SchedulerConfiguration;
 }
 
 export interface ControlPlaneComponent {
@@ -78,6 +86,7 @@ const run = promisify(execFile);
  */
 export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const kwokNodeSelector = options.kwok ? kwokNodes(options.kwok) : undefined;
+  if (options.schedulerConfiguration && !options.scheduler) throw new Error('startControlPlane: schedulerConfiguration needs scheduler: true');
   const install = controlPlaneInstall();
   // A port found free can be taken by someone else before the component binds it; try again then.
   for (let attempt = 1; ; attempt++) {
@@ -164,7 +173,13 @@ async function startOnce(install: ControlPlaneInstall, options: ControlPlaneOpti
     const dependents: Promise<void>[] = [];
     if (options.scheduler) {
       const kubeconfig = await kubeconfigFor('kubeScheduler', join(workDir, 'kube-scheduler.kubeconfig'));
-      const scheduler = start('kube-scheduler', schedulerArgs({ kubeconfig, port: schedulerPort, pki }));
+      let configFile: string | undefined;
+      if (options.schedulerConfiguration) {
+        configFile = join(workDir, 'kube-scheduler.config.json');
+        // JSON is YAML, which is what the scheduler reads.
+        await writeFile(configFile, JSON.stringify(schedulerConfiguration({ kubeconfig, settings: options.schedulerConfiguration }), null, 2));
+      }
+      const scheduler = start('kube-scheduler', schedulerArgs({ kubeconfig, port: schedulerPort, pki, ...(configFile ? { configFile } : {}) }));
       dependents.push(ready(scheduler, `https://127.0.0.1:${schedulerPort}/readyz`, admin));
     }
     if (options.controllerManager) {

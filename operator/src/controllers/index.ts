@@ -11,3 +11,5 @@ export { ISSUER_PORT, apiTokenSecretName, issuerEndpoint, issuerName, signingKey
 export { WALLET_COMPONENT, credentialsSecretName, renderWallet, renderWalletKeySecret, walletKeySecretName, type WalletRenderInput } from './participant/render.js';
 export { WALLET_PORT, walletEndpoint, walletName } from './participant/identity.js';
 export { configMapName as connectorConfigMapName, connectorName } from './connector/render.js';
+export { setupPlacementController, type PlacementControllerContext } from './placement/controller.js';
+export { PLACEMENT_KEY, PlacementReconciler, RACK_SUMMARY_CONFIG_MAP, type PlacementPass } from './placement/reconcile.js';
