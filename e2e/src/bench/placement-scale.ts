@@ -8,7 +8,7 @@ import {
 } from '@musubi/operator/runtime';
 import { createOrv3Racks, ORV3_LABELS, startControlPlane, type ControlPlane } from '../controlplane/index.js';
 import { batchPlan, BENCH_WORKLOAD_LABEL, benchPod, wattsPerPod, type BenchPodShape } from './bench-pods.js';
-import { forEachBounded } from './bounded.js';
+import { forEachBounded } from '@musubi/operator/runtime';
 import { rackCapacityPods, tightRackBudget } from './budgets.js';
 import { batchFigures, formatResults, totalViolations, type BatchFigures, type BenchRow } from './figures.js';
 import { BindLatencyRecorder } from './latency-recorder.js';

@@ -27,3 +27,4 @@ export * from './apply.js';
 export * from './finalizers.js';
 export * from './events.js';
 export { microTime } from './micro-time.js';
+export { forEachBounded } from './bounded.js';

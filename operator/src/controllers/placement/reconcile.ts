@@ -2,7 +2,7 @@ import {
   computeShares, parseHeadroomClass, planShareUpdates, rackBudgets, rackHeadroomClasses, rackSummaryConfigMap, readCluster, shareCapacityPatch, shareOptions,
   type HeadroomClass, type PlacementConfig, type PlacementProblem, type RackSummary, type ShareResult,
 } from '../../placement/index.js';
-import { ignoreNotFound, silentLogger, type KubeClient, type KubeObject, type Logger, type ReadonlyStore } from '../../runtime/index.js';
+import { forEachBounded, ignoreNotFound, silentLogger, type KubeClient, type KubeObject, type Logger, type ReadonlyStore } from '../../runtime/index.js';
 import type { EventSink } from '../shared/context.js';
 import type { RackPowerGauges } from './metrics.js';
 
@@ -15,6 +15,8 @@ export const PLACEMENT_KEY = 'placement';
 export const RACK_SUMMARY_CONFIG_MAP = 'musubi-rack-power';
 
 const NODE = { apiVersion: 'v1', kind: 'Node' } as const;
+/** Node patches in flight at once: enough to hide API round trips, few enough not to crowd the scheduler's. */
+const PATCH_CONCURRENCY = 16;
 
 export interface PlacementReconcilerDeps {
   client: Pick<KubeClient, 'mergePatch' | 'apply'>;
@@ -50,11 +52,15 @@ export class PlacementReconciler {
 
     const current = new Map<string, number | undefined>(cluster.nodes.map((n) => [n.name, n.currentShareWatts]));
     const steps = planShareUpdates(current, result.shares);
-    // Sequential on purpose: the scheduler may bind between any two patches, and the order is the safety.
-    // A failed decrease throws before any increase is written; the retry recomputes from fresh caches.
-    for (const step of steps) {
-      await ignoreNotFound(client.mergePatch({ ...NODE, name: step.node }, shareCapacityPatch(step.toWatts), { subresource: 'status' }));
-    }
+    // Two phases, each written concurrently: while only decreases are in flight a rack's sum can only
+    // fall, and while only increases are in flight it can only rise towards the target sum, which fits
+    // the budget — so the invariant holds whatever the scheduler binds in between. Every decrease must
+    // land before the first increase: a failed decrease throws here and the retry recomputes from fresh
+    // caches. (One patch at a time took ~30 s for 1,020 nodes in the scale benchmark.)
+    const patchShare = (step: (typeof steps)[number]) =>
+      ignoreNotFound(client.mergePatch({ ...NODE, name: step.node }, shareCapacityPatch(step.toWatts), { subresource: 'status' })).then(() => undefined);
+    await forEachBounded(steps.filter((s) => s.change === 'decrease'), PATCH_CONCURRENCY, patchShare);
+    await forEachBounded(steps.filter((s) => s.change === 'increase'), PATCH_CONCURRENCY, patchShare);
     if (steps.length > 0) logger.info('node power shares updated', { patches: steps.length, decreases: steps.filter((s) => s.change === 'decrease').length });
 
     const labelPatches = await this.writeHeadroomLabels(nodeObjects, result);
@@ -74,14 +80,15 @@ export class PlacementReconciler {
       if (cls && !previous.has(rack)) previous.set(rack, cls);
     }
     const classes = rackHeadroomClasses(result.racks, previous, this.deps.config.headroom);
-    let patches = 0;
+    const changes: Array<[string, HeadroomClass]> = [];
     for (const [node, rack] of result.nodeRacks) {
       const cls = classes.get(rack);
-      if (cls === undefined || labelOf.get(node) === cls) continue;
-      await ignoreNotFound(this.deps.client.mergePatch({ ...NODE, name: node }, { metadata: { labels: { [key]: cls } } }));
-      patches++;
+      if (cls !== undefined && labelOf.get(node) !== cls) changes.push([node, cls]);
     }
-    return patches;
+    // Labels only steer preferences, so their order does not matter.
+    await forEachBounded(changes, PATCH_CONCURRENCY, ([node, cls]) =>
+      ignoreNotFound(this.deps.client.mergePatch({ ...NODE, name: node }, { metadata: { labels: { [key]: cls } } })).then(() => undefined));
+    return changes.length;
   }
 
   private async report(problems: readonly PlacementProblem[], racks: readonly RackSummary[], summary: KubeObject, nodeObjects: readonly KubeObject[], logger: Logger) {

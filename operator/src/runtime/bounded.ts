@@ -1,5 +1,5 @@
 // Runs an async step over many items with at most `concurrency` in flight, like a client with a fixed
-// connection pool: the benchmark creates thousands of pods this way without flooding the API server.
+// connection pool: node patches in the placement controller, pod creation in the scale benchmark.
 
 /**
  * Calls `step` for every item, at most `concurrency` at a time, in item order. After the first failure no
