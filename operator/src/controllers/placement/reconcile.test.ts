@@ -1,5 +1,5 @@
 import { parsePlacementConfig, WATTS_RESOURCE } from '../../placement/index.js';
-import { ObjectStore, type KubeObject } from '../../runtime/index.js';
+import { ObjectStore, type KubeClient, type KubeObject } from '../../runtime/index.js';
 import { PlacementReconciler } from './reconcile.js';
 
 // The order of share patches is the safety of the rack budget: every decrease lands before any increase,
@@ -30,7 +30,7 @@ function reconcilerWith(nodes: KubeObject[], failOn?: string) {
       return {} as KubeObject;
     },
     apply: async (obj: KubeObject) => obj,
-  };
+  } as unknown as Pick<KubeClient, 'mergePatch' | 'apply'>; // records share patches; labels and the summary are accepted
   const reconciler = new PlacementReconciler({
     client, config: placement, namespace: 'musubi-system', nodes: store, pods: new ObjectStore<KubeObject>(),
     events: { record: async () => undefined },
