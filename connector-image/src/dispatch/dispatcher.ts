@@ -11,6 +11,7 @@ import { readDspMessage, type DataAddress } from '../protocol/index.js';
 import { redactDataAddress } from '../dataplane/addresses.js';
 import { PushRejected, pushTransferData } from '../dataplane/push.js';
 import type { ConnectorContext } from '../runtime/context.js';
+import { PollingLoop } from '../runtime/polling-loop.js';
 import type { DspDelivery, OutboxJob, PushDelivery } from '../store/records.js';
 import type { Negotiations } from '../negotiation/service.js';
 import type { Transfers } from '../transfer/service.js';
@@ -52,60 +53,39 @@ function redactMessage(message: Record<string, unknown>): Record<string, unknown
 
 export class OutboxDispatcher {
   readonly owner = `dispatcher-${randomUUID()}`;
-  #running = false;
-  #loop: Promise<void> | undefined;
-  #wakeUp: (() => void) | undefined;
-  #pendingWake = false;
+  readonly #loop: PollingLoop;
 
   constructor(
     private readonly ctx: ConnectorContext,
     private readonly deps: { credentials: CallerCredentials; negotiations: Negotiations; transfers: Transfers; settings: DeliverySettings },
-  ) {}
+  ) {
+    this.#loop = new PollingLoop({
+      round: () => this.round(),
+      intervalMs: this.deps.settings.pollIntervalMs,
+      onError: (error) => this.ctx.log.error('outbox dispatch round failed', { error }),
+    });
+  }
 
   async start(): Promise<void> {
-    if (this.#running) return;
+    if (this.#loop.running) return;
     // A single-process store has no other dispatcher: leases left by a crashed run would only delay resumption.
     if (this.ctx.store.kind === 'sqlite') await this.ctx.store.releaseLeases();
-    this.#running = true;
-    this.#loop = this.run();
+    this.#loop.start();
   }
 
   wake(): void {
-    this.#pendingWake = true;
-    this.#wakeUp?.();
+    this.#loop.wake();
   }
 
   async stop(): Promise<void> {
-    this.#running = false;
-    this.#wakeUp?.();
-    await this.#loop;
+    await this.#loop.stop();
   }
 
-  private async run(): Promise<void> {
-    while (this.#running) {
-      let jobs: OutboxJob[] = [];
-      try {
-        this.#pendingWake = false;
-        const leaseMs = this.ctx.outbound.timeoutMs * 2 + 5_000;
-        jobs = await this.ctx.store.claimOutbox(this.owner, new Date(), leaseMs, BATCH);
-        await Promise.all(jobs.map((job) => this.process(job)));
-      } catch (error) {
-        this.ctx.log.error('outbox dispatch round failed', { error });
-      }
-      if (jobs.length === 0 && !this.#pendingWake && this.#running) await this.idle();
-    }
-  }
-
-  private idle(): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.#wakeUp = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, this.deps.settings.pollIntervalMs);
-      this.#wakeUp = done;
-    });
+  private async round(): Promise<boolean> {
+    const leaseMs = this.ctx.outbound.timeoutMs * 2 + 5_000;
+    const jobs = await this.ctx.store.claimOutbox(this.owner, new Date(), leaseMs, BATCH);
+    await Promise.all(jobs.map((job) => this.process(job)));
+    return jobs.length > 0;
   }
 
   private async process(job: OutboxJob): Promise<void> {

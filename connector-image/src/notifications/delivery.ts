@@ -7,6 +7,7 @@ import type { KeyPair } from '@musubi/core/trust';
 import { backoffMs, type DeliverySettings } from '../dispatch/dispatcher.js';
 import { OutboundRefused, sendOutbound } from '../net/outbound-http.js';
 import type { ConnectorContext } from '../runtime/context.js';
+import { PollingLoop } from '../runtime/polling-loop.js';
 import type { NotificationDelivery, OutboxJob } from '../store/records.js';
 import { signEvent } from './events.js';
 import type { ProviderSubscriptions } from './provider.js';
@@ -18,57 +19,35 @@ type Outcome = { done: true; note?: 'skipped' | 'subscriber-gone' } | { done: fa
 
 export class EventDispatcher {
   readonly owner = `events-${randomUUID()}`;
-  #running = false;
-  #loop: Promise<void> | undefined;
-  #wakeUp: (() => void) | undefined;
-  #pendingWake = false;
+  readonly #loop: PollingLoop;
 
   constructor(
     private readonly ctx: ConnectorContext,
     private readonly deps: { subscriptions: ProviderSubscriptions; signingKey: KeyPair | undefined; settings: DeliverySettings },
-  ) {}
+  ) {
+    this.#loop = new PollingLoop({
+      round: () => this.round(),
+      intervalMs: this.deps.settings.pollIntervalMs,
+      onError: (error) => this.ctx.log.error('event delivery round failed', { error }),
+    });
+  }
 
   start(): void {
-    if (this.#running) return;
-    this.#running = true;
-    this.#loop = this.run();
+    this.#loop.start();
   }
 
   wake(): void {
-    this.#pendingWake = true;
-    this.#wakeUp?.();
+    this.#loop.wake();
   }
 
   async stop(): Promise<void> {
-    this.#running = false;
-    this.#wakeUp?.();
-    await this.#loop;
+    await this.#loop.stop();
   }
 
-  private async run(): Promise<void> {
-    while (this.#running) {
-      let jobs: OutboxJob[] = [];
-      try {
-        this.#pendingWake = false;
-        jobs = await this.ctx.store.claimOutbox(this.owner, new Date(), this.ctx.outbound.timeoutMs * 2 + 5_000, BATCH, KINDS);
-        await Promise.all(jobs.map((job) => this.process(job)));
-      } catch (error) {
-        this.ctx.log.error('event delivery round failed', { error });
-      }
-      if (jobs.length === 0 && !this.#pendingWake && this.#running) await this.idle();
-    }
-  }
-
-  private idle(): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.#wakeUp = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, this.deps.settings.pollIntervalMs);
-      this.#wakeUp = done;
-    });
+  private async round(): Promise<boolean> {
+    const jobs = await this.ctx.store.claimOutbox(this.owner, new Date(), this.ctx.outbound.timeoutMs * 2 + 5_000, BATCH, KINDS);
+    await Promise.all(jobs.map((job) => this.process(job)));
+    return jobs.length > 0;
   }
 
   private async process(job: OutboxJob): Promise<void> {

@@ -6,6 +6,7 @@
 // management API instead of waiting for the next round.
 import type { ConnectorContext } from '../runtime/context.js';
 import { nowIso, transact } from '../runtime/context.js';
+import { PollingLoop } from '../runtime/polling-loop.js';
 import type { PublishedOffer } from '../policy/offer-book.js';
 import { probeOfferVersion, type FileDigestCache, type ProbedVersion } from './offer-version.js';
 import type { ProviderSubscriptions } from './provider.js';
@@ -19,57 +20,35 @@ export interface ChangeOutcome {
 }
 
 export class ChangeWatcher {
-  #running = false;
-  #loop: Promise<void> | undefined;
-  #wakeUp: (() => void) | undefined;
-  #pendingWake = false;
+  readonly #loop: PollingLoop;
   readonly #files: FileDigestCache = new Map();
 
   constructor(
     private readonly ctx: ConnectorContext,
     private readonly subscriptions: ProviderSubscriptions,
     private readonly intervalMs: number,
-  ) {}
+  ) {
+    this.#loop = new PollingLoop({
+      // A round covers every subscribed offer, so it never asks for an immediate successor.
+      round: async () => {
+        await this.round();
+        return false;
+      },
+      intervalMs: this.intervalMs,
+      onError: (error) => this.ctx.log.error('change watch round failed', { error }),
+    });
+  }
 
   start(): void {
-    if (this.#running) return;
-    this.#running = true;
-    this.#loop = this.run();
+    this.#loop.start();
   }
 
   wake(): void {
-    this.#pendingWake = true;
-    this.#wakeUp?.();
+    this.#loop.wake();
   }
 
   async stop(): Promise<void> {
-    this.#running = false;
-    this.#wakeUp?.();
-    await this.#loop;
-  }
-
-  private async run(): Promise<void> {
-    while (this.#running) {
-      this.#pendingWake = false;
-      try {
-        await this.round();
-      } catch (error) {
-        this.ctx.log.error('change watch round failed', { error });
-      }
-      if (!this.#pendingWake && this.#running) await this.idle();
-    }
-  }
-
-  private idle(): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.#wakeUp = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, this.intervalMs);
-      this.#wakeUp = done;
-    });
+    await this.#loop.stop();
   }
 
   /** One pass: lapsed subscriptions ended, every subscribed offer's source checked once. */
@@ -81,7 +60,7 @@ export class ChangeWatcher {
       this.ctx.log.warn('ending lapsed subscriptions failed; trying again next round', { error });
     }
     for (const assetId of await this.ctx.store.subscribedDatasets()) {
-      if (!this.#running) return;
+      if (!this.#loop.running) return;
       const offer = this.ctx.offers.byAssetId(assetId);
       if (!offer) continue;
       try {
