@@ -8,4 +8,5 @@ export { ChangeWatcher, type ChangeOutcome } from './watch.js';
 export { EventDispatcher } from './delivery.js';
 export { probeOfferVersion, type FileDigestCache, type ProbedVersion } from './offer-version.js';
 export { agreementStanding, type Standing } from './standing.js';
+export { loadSigningKey } from './signing-key.js';
 export { createNotificationRouter } from './routes.js';

@@ -56,6 +56,8 @@ export interface LocalPodOptions {
   template: LocalPodTemplate;
   /** Private directory of this pod; created here, removed by stop(). */
   dir: string;
+  /** Directory of a PersistentVolumeClaim's volume; outlives the pod. */
+  claimDir(namespace: string, claimName: string): string;
   sources: VolumeSourceLookup;
   /** Where the service is reached (the Deployment's slot). */
   listen: { host: string; port: number };
@@ -104,8 +106,8 @@ export class LocalPod {
     try {
       const volumes = new Map<string, VolumeDirectory>();
       for (const volume of template.volumes) {
-        const directory = new VolumeDirectory(join(options.dir, 'volumes', volume.name));
         const content = volumeContent(volume, template.namespace, options.sources);
+        const directory = new VolumeDirectory(content.state === 'claim' ? options.claimDir(template.namespace, content.claimName) : join(options.dir, 'volumes', volume.name));
         if (content.state === 'missing') throw new Error(content.reason);
         if (content.state === 'ready') directory.sync(content.files, content.secret);
         volumes.set(volume.name, directory);

@@ -32,7 +32,17 @@ test('reads the command, config file, ports, volumes and mounts of the pod templ
     ],
     mounts: [{ volume: 'config', mountPath: '/etc/musubi/issuer' }, { volume: 'key', mountPath: '/var/run/key' }, { volume: 'data', mountPath: '/var/lib/musubi' }],
     revision: expect.stringMatching(/^[0-9a-f]{16}$/),
+    recreate: false,
   });
+});
+
+test('a claim\'s volume and the Recreate strategy are read', () => {
+  const claimed = volumes.map((v) => (v.name === 'data' ? { name: 'data', persistentVolumeClaim: { claimName: 'jp-anchor-issuer-data' } } : v));
+  const template = readPodTemplate({ ...deployment({ containers: [container], volumes: claimed }), spec: { replicas: 1, strategy: { type: 'Recreate' }, template: { spec: { containers: [container], volumes: claimed } } } });
+  expect(template.volumes[2]).toEqual({ name: 'data', source: { kind: 'persistentVolumeClaim', claimName: 'jp-anchor-issuer-data' } });
+  expect(template.recreate).toBe(true);
+  expect(() => readPodTemplate(deployment({ containers: [container], volumes: [...volumes.slice(0, 2), { name: 'data', persistentVolumeClaim: {} }] })))
+    .toThrow('spec.template.spec.volumes[2].persistentVolumeClaim.claimName: missing');
 });
 
 test('a projected volume lists its ConfigMaps and Secrets', () => {
@@ -56,7 +66,7 @@ test.each([
   [{ containers: [container, container], volumes }, 'spec.template.spec.containers: has 2 containers; the local runner runs pods with exactly one'],
   [{ containers: [{ ...container, args: ['issuer'] }], volumes }, 'spec.template.spec.containers[0].args: has no "--config <file>"; the local runner reads the service configuration the pod would read'],
   [{ containers: [{ ...container, args: ['issuer', '--config', 'issuer.json'] }], volumes }, 'spec.template.spec.containers[0].args: --config issuer.json is not an absolute path'],
-  [{ containers: [container], volumes: [...volumes.slice(0, 2), { name: 'data', persistentVolumeClaim: { claimName: 'x' } }] }, 'spec.template.spec.volumes[2]: persistentVolumeClaim volumes are not run locally (configMap, secret, projected and emptyDir are)'],
+  [{ containers: [container], volumes: [...volumes.slice(0, 2), { name: 'data', hostPath: { path: '/var/lib/x' } }] }, 'spec.template.spec.volumes[2]: hostPath volumes are not run locally (configMap, secret, projected, emptyDir and persistentVolumeClaim are)'],
   [{ containers: [container], volumes: [...volumes, { name: 'token', projected: { sources: [{ serviceAccountToken: { path: 't' } }] } }] }, 'spec.template.spec.volumes[3].projected.sources[0]: serviceAccountToken projections are not run locally (configMap and secret are)'],
   [{ containers: [{ ...container, volumeMounts: [{ name: 'nope', mountPath: '/x' }] }], volumes }, 'spec.template.spec.containers[0].volumeMounts[0].name: no volume "nope" in spec.template.spec.volumes'],
   [{ containers: [{ ...container, volumeMounts: [{ name: 'config', mountPath: '/x', subPath: 'a' }] }], volumes }, 'spec.template.spec.containers[0].volumeMounts[0].subPath: sub-path mounts are not run locally; mount the whole volume'],

@@ -19,7 +19,9 @@ export type VolumeSource =
   | ObjectVolumeSource
   /** Several ConfigMaps and Secrets in one directory. */
   | { kind: 'projected'; sources: ObjectVolumeSource[] }
-  | { kind: 'emptyDir' };
+  | { kind: 'emptyDir' }
+  /** A claim's volume: the same directory for every pod of the run that mounts the claim. */
+  | { kind: 'persistentVolumeClaim'; claimName: string };
 
 export interface PodVolume {
   name: string;
@@ -54,6 +56,8 @@ export interface LocalPodTemplate {
    * any change of the template, not only the config-hash annotation, so the runner restarts on any.
    */
   revision: string;
+  /** spec.strategy.type is Recreate: the old pod stops before the new one starts (one writer of a claim). */
+  recreate: boolean;
 }
 
 export class PodTemplateError extends Error {
@@ -116,6 +120,7 @@ export function readPodTemplate(deployment: KubeObject): LocalPodTemplate {
     volumes,
     mounts,
     revision: createHash('sha256').update(JSON.stringify(sortedKeys(template))).digest('hex').slice(0, 16),
+    recreate: isObject(spec.strategy) && spec.strategy.type === 'Recreate',
   };
 }
 
@@ -144,6 +149,10 @@ function readVolume(value: unknown, path: string, fail: (path: string, message: 
   if (isObject(volume.configMap)) return { name, source: objectSource('configMap', volume.configMap, `${path}.configMap`, 'name') };
   if (isObject(volume.secret)) return { name, source: objectSource('secret', volume.secret, `${path}.secret`, 'secretName') };
   if (isObject(volume.emptyDir)) return { name, source: { kind: 'emptyDir' } };
+  if (isObject(volume.persistentVolumeClaim)) {
+    const claimName = typeof volume.persistentVolumeClaim.claimName === 'string' ? volume.persistentVolumeClaim.claimName : fail(`${path}.persistentVolumeClaim.claimName`, 'missing');
+    return { name, source: { kind: 'persistentVolumeClaim', claimName } };
+  }
   if (isObject(volume.projected)) {
     const at = `${path}.projected.sources`;
     const sources = Array.isArray(volume.projected.sources) ? volume.projected.sources : fail(at, 'must be a list');
@@ -160,7 +169,7 @@ function readVolume(value: unknown, path: string, fail: (path: string, message: 
       },
     };
   }
-  return fail(path, `${kinds[0]} volumes are not run locally (configMap, secret, projected and emptyDir are)`);
+  return fail(path, `${kinds[0]} volumes are not run locally (configMap, secret, projected, emptyDir and persistentVolumeClaim are)`);
 }
 
 /** A file path inside a volume: relative, no "..", as the API server's validation demands. */

@@ -5,7 +5,7 @@ import type { IssueCredentialRequest } from '@musubi/core/service-config';
 import { CREDENTIALS_V2_CONTEXT, MUSUBI_CREDENTIALS_CONTEXT, createDidWebResolver, createKeyResolver, generateKeyPair, verifyCredentialJwt } from '@musubi/core/trust';
 import { TrustAnchorSpec } from '@musubi/operator/api/v1alpha1';
 import {
-  DEPLOYMENT, HttpIssuerClient, IssuerUnavailableError, SERVICE, issuerEndpoint, issuerName, renderApiTokenSecret, renderSigningKeySecret, renderTrustAnchor,
+  DEPLOYMENT, HttpIssuerClient, IssuerUnavailableError, SERVICE, issuerEndpoint, issuerName, renderApiTokenSecret, renderIssuerDataClaim, renderSigningKeySecret, renderTrustAnchor,
   type OwnerIdentity,
 } from '@musubi/operator/controllers';
 import type { KubeObject } from '@musubi/operator/runtime';
@@ -40,7 +40,7 @@ async function anchorObjects(displayName = 'Japan anchor'): Promise<KubeObject[]
   const rendered = renderTrustAnchor({
     owner, spec, did, endpoint, signingKey: { ...key.publicJwk, kid: key.forDid(did).kid }, recognised: [], dataspace: 'musubi', image: 'musubi-trust:test', imagePullPolicy: 'Never',
   });
-  return [renderSigningKeySecret(owner, key.exportPrivateJwk(), key.publicJwk, key.thumbprint), renderApiTokenSecret(owner, TOKEN), ...rendered.children];
+  return [renderSigningKeySecret(owner, key.exportPrivateJwk(), key.publicJwk, key.thumbprint), renderApiTokenSecret(owner, TOKEN), renderIssuerDataClaim(owner, spec), ...rendered.children];
 }
 
 function legalPersonRequest(legalName: string, value: string): IssueCredentialRequest {
@@ -149,7 +149,7 @@ test('a pod waits for the Secrets and ConfigMaps it mounts, and a template the r
   spec.template.spec.volumes[3] = { name: 'data', hostPath: { path: '/var/lib/musubi' } };
   await client.update({ ...deployment, spec });
   const failed = await untilWorkload('unsupported volume reported', (w) => w.phase === 'Failed');
-  expect(failed.message).toBe(`Deployment ${NS}/${issuerName('jp-anchor')}: spec.template.spec.volumes[3]: hostPath volumes are not run locally (configMap, secret, projected and emptyDir are)`);
+  expect(failed.message).toBe(`Deployment ${NS}/${issuerName('jp-anchor')}: spec.template.spec.volumes[3]: hostPath volumes are not run locally (configMap, secret, projected, emptyDir and persistentVolumeClaim are)`);
 });
 
 test('stop removes the private directory', async () => {
@@ -160,4 +160,32 @@ test('stop removes the private directory', async () => {
   await runner.stop();
   runner = undefined;
   expect(readdirSync(workDir)).toEqual([]);
+});
+
+test('the issuer\'s claim is provisioned a volume and its state outlives a restart of the pod', async () => {
+  for (const obj of [registry(), ...(await anchorObjects())]) await client.create(obj);
+  runner = await LocalWorkloadRunner.start({ client, workDir });
+  await untilWorkload('issuer running', (w) => w.phase === 'Running');
+  // What a provisioner does: a volume pre-bound to the claim, at the directory the pods mount.
+  const claim = await client.get({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: NS, name: 'jp-anchor-issuer-data' });
+  const volume = await eventually('a volume for the claim', async () => (await client.list({ apiVersion: 'v1', kind: 'PersistentVolume' })).items[0], 10_000, 20);
+  expect(volume.spec).toEqual(expect.objectContaining({
+    capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], storageClassName: '', persistentVolumeReclaimPolicy: 'Retain',
+    claimRef: expect.objectContaining({ namespace: NS, name: 'jp-anchor-issuer-data', uid: claim.metadata.uid }),
+    hostPath: { path: expect.stringMatching(/claims\/tenant-a\/jp-anchor-issuer-data$/), type: 'DirectoryOrCreate' },
+  }));
+
+  const issuer = new HttpIssuerClient({ timeoutMs: 5000, fetch: runner.fetch });
+  const jwt = await issuer.requestCredential(endpoint, TOKEN, legalPersonRequest('Musubi Motors Co., Ltd.', '3010401099999'));
+  const id = JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()).id as string;
+  const changed = (await anchorObjects('Japan anchor, renamed')).find((o) => o.kind === 'Deployment')!;
+  const current = await client.get({ ...DEPLOYMENT, namespace: NS, name: issuerName('jp-anchor') });
+  await client.update({ ...current, spec: changed.spec });
+  await untilWorkload('issuer restarted', (w) => w.phase === 'Running' && w.starts === 2);
+  // The new pod knows the credential the old one issued: its index and status lists are on the claim.
+  await expect(issuer.revoke(endpoint, TOKEN, id)).resolves.toBeUndefined();
+
+  await runner.stop();
+  runner = undefined;
+  expect((await client.list({ apiVersion: 'v1', kind: 'PersistentVolume' })).items).toEqual([]);
 });

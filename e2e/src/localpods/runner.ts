@@ -6,7 +6,8 @@ import { Informer, objectKey, silentLogger, type KubeClient, type KubeObject, ty
 import { addressKey, isClusterHostname, serviceAddressOf, serviceEndpoints, type ServiceAddress } from './cluster-routes.js';
 import { LocalPod, LoopbackSlot } from './local-pod.js';
 import { PodTemplateError, readPodTemplate, type LocalPodTemplate } from './pod-template.js';
-import type { VolumeSourceLookup } from './volumes.js';
+import { LocalVolumeProvisioner } from './provisioner.js';
+import { claimDirectory, type VolumeSourceLookup } from './volumes.js';
 
 // Plays kubelet, cluster DNS and kube-proxy for the trust services on this machine. Under kwok the
 // issuer and wallet pods the operator deploys run no code, so nothing would answer their Services;
@@ -14,8 +15,9 @@ import type { VolumeSourceLookup } from './volumes.js';
 // or wallet for each from the configuration and Secrets its pod template mounts, restarts it when the
 // template changes (a rollout), stops it when the Deployment goes, and routes requests for in-cluster
 // URLs to it (the operator's issuer client uses `fetch`; the services' own calls to other Services go
-// through loopback stand-ins, see local-profile.ts). Everything listens on 127.0.0.1 only; files live
-// in a private 0700 directory removed on stop.
+// through loopback stand-ins, see local-profile.ts). It also provisions the operator's
+// PersistentVolumeClaims (provisioner.ts), whose volumes are directories kept for the whole run.
+// Everything listens on 127.0.0.1 only; files live in a private 0700 directory removed on stop.
 
 export interface LocalWorkloadRunnerOptions {
   client: KubeClient;
@@ -76,6 +78,7 @@ export class LocalWorkloadRunner {
   private readonly workloads = new Map<string, Workload>();
   private readonly serviceSlots = new Map<string, LoopbackSlot>();
   private readonly dir: string;
+  private readonly provisioner: LocalVolumeProvisioner;
   private pass: Promise<void> | undefined;
   private dirty = false;
   private stopped = false;
@@ -96,6 +99,13 @@ export class LocalWorkloadRunner {
       logger: this.logger,
     });
     this.services = new Informer(options.client, { type: SERVICE, logger: this.logger });
+    // The operator's claims (issuer state, connector databases) get volumes, so their pods schedule.
+    this.provisioner = new LocalVolumeProvisioner({
+      client: options.client,
+      selector: { matchLabels: { ...selector.matchLabels, 'app.kubernetes.io/managed-by': MANAGED_BY }, ...(selector.matchExpressions ? { matchExpressions: selector.matchExpressions } : {}) },
+      hostPathOf: (namespace, claimName) => claimDirectory(this.dir, namespace, claimName),
+      logger: this.logger,
+    });
   }
 
   /** Starts watching; resolves once the Deployments are listed (their pods start in the background). */
@@ -105,7 +115,7 @@ export class LocalWorkloadRunner {
       informer.addEventHandler(runner.handler());
       informer.start();
     }
-    await Promise.all([runner.deployments.waitForSync(), runner.services.waitForSync()]);
+    await Promise.all([runner.deployments.waitForSync(), runner.services.waitForSync(), runner.provisioner.start()]);
     runner.schedule();
     return runner;
   }
@@ -146,7 +156,7 @@ export class LocalWorkloadRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    await Promise.all([this.deployments.stop(), this.services.stop()]);
+    await Promise.all([this.deployments.stop(), this.services.stop(), this.provisioner.stop()]);
     await this.pass;
     for (const workload of this.workloads.values()) await this.remove(workload);
     for (const slot of this.serviceSlots.values()) await slot.close();
@@ -252,16 +262,20 @@ export class LocalWorkloadRunner {
 
   /**
    * Starts the template's pod; once it runs, the slot sends traffic to it and the previous pod stops (a
-   * rolling update). The new pod gets fresh emptyDir volumes, as a new pod does in a cluster: what a
-   * service kept in its data directory does not survive a rollout there either, and is not kept here.
+   * rolling update; with the Recreate strategy the previous pod is stopped first). The new pod gets
+   * fresh emptyDir volumes, as a new pod does in a cluster: what a service kept there does not survive
+   * a rollout there either. A claim's volume is the claim's directory, kept for the whole run.
    */
   private async startPod(key: string, workload: Workload, template: LocalPodTemplate, sources: VolumeSourceLookup): Promise<void> {
     const logger = (this.options.logger ?? silentLogger).child({ pod: key });
+    // Recreate: the old pod lets go of its claims before the new one opens them.
+    if (template.recreate) await this.stopPod(workload);
     let pod: LocalPod;
     try {
       pod = await LocalPod.start({
         template, sources, logger,
         dir: join(this.dir, `${template.namespace}.${template.deployment}.${template.revision}.${++this.podSerial}`),
+        claimDir: (namespace, claimName) => claimDirectory(this.dir, namespace, claimName),
         listen: { host: '127.0.0.1', port: workload.slot.port },
         serviceOrigins: (urls) => this.serviceOrigins(urls),
       });

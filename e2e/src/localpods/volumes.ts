@@ -6,7 +6,8 @@ import type { ObjectVolumeSource, PodVolume } from './pod-template.js';
 
 // Volumes as kubelet fills them: a configMap or secret volume holds one file per key (or per listed
 // item), a projected volume those of several, updated in place when the objects change; an emptyDir
-// starts empty with each new pod. Files
+// starts empty with each new pod; a persistentVolumeClaim's directory is the claim's, kept across the
+// pods of a run that mount it (see claimDirectory). Files
 // are replaced by rename, so a service re-reading a file sees the old or the new content, never half.
 // Secret files are 0600 in a 0700 tree; their content is never logged or put in an error.
 
@@ -18,6 +19,8 @@ export interface VolumeSourceLookup {
 export type VolumeContent =
   | { state: 'ready'; files: Map<string, Buffer>; secret: boolean }
   | { state: 'empty' }
+  /** The claim's own directory, whatever the previous pods left in it. */
+  | { state: 'claim'; claimName: string }
   /** The source is missing: kubelet would keep the pod in ContainerCreating. */
   | { state: 'missing'; reason: string };
 
@@ -25,6 +28,7 @@ export type VolumeContent =
 export function volumeContent(volume: PodVolume, namespace: string, lookup: VolumeSourceLookup): VolumeContent {
   const source = volume.source;
   if (source.kind === 'emptyDir') return { state: 'empty' };
+  if (source.kind === 'persistentVolumeClaim') return { state: 'claim', claimName: source.claimName };
   const sources = source.kind === 'projected' ? source.sources : [source];
   const files = new Map<string, Buffer>();
   for (const part of sources) {
@@ -114,4 +118,13 @@ export class VolumeDirectory {
       .map((entry) => relative(this.dir, join(entry.parentPath, entry.name)))
       .sort();
   }
+}
+
+/**
+ * Where the claim `namespace/claimName` keeps its data on this machine, under the runner's directory:
+ * what a PersistentVolume is to the pods that mount its claim (the local provisioner's PersistentVolumes
+ * name this path as their hostPath).
+ */
+export function claimDirectory(root: string, namespace: string, claimName: string): string {
+  return join(root, 'claims', namespace, claimName);
 }

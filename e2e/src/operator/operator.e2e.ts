@@ -217,6 +217,11 @@ test('create → Ready: anchors, participants with verified credentials, the pol
   expect((policy.status as { digest?: string }).digest).toMatch(/^sha256:/);
   await untilReady(TRUST_ANCHOR, 'jp-anchor');
   const eu = await untilReady(TRUST_ANCHOR, 'eu-anchor');
+  // The issuers keep their state on claims the runner's local provisioner gave volumes to.
+  for (const anchor of ['jp-anchor', 'eu-anchor']) {
+    const claim = await client.get({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: ns, name: `${issuerName(anchor)}-data` });
+    expect((claim.status as { phase?: string } | undefined)?.phase).toBe('Bound');
+  }
   // The state is what the EU issuer reports; the issuers start in either order, so its first fetch of
   // the other's trust list may have found it not yet serving (see the recognition test for freshness).
   expect((eu.status as { recognisedAnchors?: unknown[] }).recognisedAnchors)
@@ -267,11 +272,18 @@ async function untilRolledOut(): Promise<void> {
 
 test('re-applying the manifests and restarting the operator change nothing: no new resourceVersions, no new keys', async () => {
   await untilRolledOut();
-  // The services' state moves on by itself: an issuer re-signs its trust list once its first refresh of
-  // the anchor it recognises has finished, moments after it starts, and the operator copies what it
-  // sees at its next look (status, connector configuration). One restart first lets the operator catch
-  // up with that, so the baseline is the steady state and what is compared is only what re-applying
-  // the manifests and restarting the operator cause.
+  // The issuers start in either order, so the first to start may find the other not yet serving; it
+  // retries within seconds (backoff), and its trust list then names the anchor it recognises — a real
+  // change of content, which the connectors' configuration follows. Wait for that steady state; after
+  // it, re-signing the same list (a restart, a refresh) must change nothing anywhere.
+  for (const anchor of ['jp-anchor', 'eu-anchor']) {
+    await eventually(`${anchor}'s trust list names the anchor it recognises`, async () => {
+      const response = await runner.fetch(`${issuerEndpoint(anchor, ns, 'cluster.local')}/trust-list`);
+      const payload = JSON.parse(Buffer.from((await response.text()).trim().split('.')[1] ?? '', 'base64url').toString()) as { credentialSubject?: { recognises?: unknown[] } };
+      if (payload.credentialSubject?.recognises?.length !== 1) throw new Error(`recognises: ${JSON.stringify(payload.credentialSubject?.recognises)}`);
+      return true;
+    }, 30_000, 200);
+  }
   await stopOperator();
   await startOperator();
   await untilSettled(operator!, { trustanchor: 2, participant: 2, policy: 1, connector: 2 });

@@ -6,7 +6,7 @@ export { buildOperator, runOperator, type OperatorOptions } from '../main.js';
 export { HttpIssuerClient, IssuerRefusedError, IssuerUnavailableError, type IssuerClient } from './shared/issuer-client.js';
 export * from './shared/kinds.js';
 export { MANAGED_BY, OWNER_KIND_LABEL, OWNER_NAME_LABEL, OWNER_NAMESPACE_LABEL, type OwnerIdentity } from './shared/labels.js';
-export { COMPONENT as ISSUER_COMPONENT, renderApiTokenSecret, renderSigningKeySecret, renderTrustAnchor, type TrustAnchorRenderInput } from './trustanchor/render.js';
+export { COMPONENT as ISSUER_COMPONENT, renderApiTokenSecret, renderIssuerDataClaim, renderSigningKeySecret, renderTrustAnchor, type TrustAnchorRenderInput } from './trustanchor/render.js';
 export { ISSUER_PORT, apiTokenSecretName, issuerEndpoint, issuerName, signingKeySecretName, trustListConfigMapName } from './trustanchor/names.js';
 export { WALLET_COMPONENT, credentialsSecretName, renderWallet, renderWalletKeySecret, walletKeySecretName, type WalletRenderInput } from './participant/render.js';
 export { WALLET_PORT, walletEndpoint, walletName } from './participant/identity.js';

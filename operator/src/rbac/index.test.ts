@@ -64,8 +64,11 @@ test('the rules cover every request the four controllers make, from creation to 
     await client.create(connectorObject({ replicas: 2, persistence: { postgres: { secretRef: { name: 'db' } } } }));
     client.seed({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: NS }, data: { host: 'aA==', port: 'MQ==', database: 'ZA==', user: 'dQ==', password: 'cA==' } });
     await op.until('participant credentials', async () => ((await op.get(PARTICIPANT, NS, 'jp-manufacturer'))?.status as { credentials?: unknown[] } | undefined)?.credentials?.length === 3 || undefined);
-    await markDeploymentAvailable(client, 'musubi-jp-manufacturer', 'jp-manufacturer-wallet');
-    await op.until('participant Ready', async () => (readyOf(await op.get(PARTICIPANT, NS, 'jp-manufacturer'))?.status === 'True' ? true : undefined));
+    // The wallet rolls when the connector's event-signing key reaches the DID document: mark whichever Deployment is current.
+    await op.until('participant Ready', async () => {
+      await markDeploymentAvailable(client, 'musubi-jp-manufacturer', 'jp-manufacturer-wallet');
+      return readyOf(await op.get(PARTICIPANT, NS, 'jp-manufacturer'))?.status === 'True' ? true : undefined;
+    });
     await op.until('connector deployed', () => op.get({ apiVersion: 'apps/v1', kind: 'Deployment' }, 'musubi-jp-manufacturer', 'jp-manufacturer-connector'));
     await client.delete({ ...CONNECTOR, namespace: NS, name: 'jp-manufacturer' });
     await client.delete({ ...PARTICIPANT, namespace: NS, name: 'jp-manufacturer' });

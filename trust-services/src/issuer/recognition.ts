@@ -3,11 +3,10 @@
 // time is what freshness is measured from, so it is kept in the storage directory: a restart must not
 // make a stale recognition look fresh. The verifying trust store is rebuilt from these records.
 import {
-  TrustStore, didWebToUrl, isTrustError, verifyTrustList, type AnchorConfig, type Clock, type PinnedJwk, type RecognisedAnchorConfig,
+  TrustStore, didWebToUrl, fetchVerifiedTrustList, isTrustError, type AnchorConfig, type Clock, type PinnedJwk, type RecognisedAnchorConfig,
   type RecognisedAnchorEntry, type TransparencyLog,
 } from '@musubi/core/trust';
 import { z } from 'zod';
-import { callHttp } from '../http/client.js';
 import type { Logger } from '@musubi/core/logging';
 import { JsonStateFile } from '../storage/json-state.js';
 import type { RecognisedAnchorConfig as RecognitionConfig } from './config.js';
@@ -53,6 +52,30 @@ export interface RecognitionOptions {
   timeoutMs: number;
   logger: Logger;
   transparency: TransparencyLog;
+  /** How failed refreshes are retried; the defaults suit production. */
+  retry?: Partial<RetryPolicy>;
+}
+
+export interface RetryPolicy {
+  /** Delay before the first retry; it doubles with every further failure, up to the refresh interval. */
+  initialMs: number;
+  /** Source of the jitter (0 ≤ x < 1), so issuers that failed together do not retry in lockstep. */
+  random: () => number;
+}
+
+const DEFAULT_RETRY: RetryPolicy = { initialMs: 5000, random: Math.random };
+
+/**
+ * When to refresh next: after the interval when the last run succeeded for every recognised anchor;
+ * otherwise exponential backoff from `initialMs` on the most failures in a row, ±20 % jitter, never
+ * later than the interval. Anchors start in any order, so the first to start usually finds the other
+ * not yet serving; waiting a whole interval (an hour by default) would report it Unreachable that long.
+ */
+export function nextRefreshDelayMs(consecutiveFailures: number, intervalMs: number, retry: RetryPolicy = DEFAULT_RETRY): number {
+  if (consecutiveFailures <= 0) return intervalMs;
+  const backoff = retry.initialMs * 2 ** Math.min(consecutiveFailures - 1, 30);
+  const jittered = backoff * (0.8 + 0.4 * retry.random());
+  return Math.max(1, Math.round(Math.min(intervalMs, jittered)));
 }
 
 function pinnedOf(recognition: RecognitionConfig): PinnedJwk[] {
@@ -71,10 +94,13 @@ export class RecognitionManager {
   #store?: TrustStore;
   #version = 0;
   #timer?: NodeJS.Timeout;
+  #stopped = false;
   #refreshing?: Promise<void>;
+  readonly #retry: RetryPolicy;
 
   constructor(options: RecognitionOptions) {
     this.#options = options;
+    this.#retry = { ...DEFAULT_RETRY, ...options.retry };
     this.#file = new JsonStateFile(options.storagePath, StoredRecognition);
     const stored = this.#file.load({});
     // A recognition whose anchor DID changed in the config starts over: its old freshness is not its.
@@ -88,13 +114,25 @@ export class RecognitionManager {
 
   async start(intervalMs: number): Promise<void> {
     await this.#rebuild();
-    void this.refreshAll();
-    this.#timer = setInterval(() => void this.refreshAll(), intervalMs);
-    this.#timer.unref();
+    this.#stopped = false;
+    const run = async (): Promise<void> => {
+      await this.refreshAll();
+      if (this.#stopped) return;
+      this.#timer = setTimeout(() => void run(), this.nextRefreshDelayMs(intervalMs));
+      this.#timer.unref();
+    };
+    void run();
   }
 
   stop(): void {
-    if (this.#timer) clearInterval(this.#timer);
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+  }
+
+  /** Delay until the next scheduled refresh, from the failures recorded so far (see nextRefreshDelayMs). */
+  nextRefreshDelayMs(intervalMs: number): number {
+    const failures = Math.max(0, ...Object.values(this.#records).map((r) => r.consecutiveFailures));
+    return nextRefreshDelayMs(failures, intervalMs, this.#retry);
   }
 
   /** Refresh every recognised anchor now (one run at a time; a second caller waits for the running one). */
@@ -191,12 +229,10 @@ export class RecognitionManager {
     const url = this.#urlOf(recognition);
     record.lastAttemptTime = now.toISOString();
     try {
-      const answer = await callHttp({
-        method: 'GET', url, timeoutMs: this.#options.timeoutMs, maxBytes: 256 * 1024, allowHttpLoopback: this.#options.allowHttpLoopback,
-        headers: { accept: 'application/vc+jwt, application/jwt' },
+      // Verified against the pinned keys; this is also what lets it travel over in-cluster plain HTTP.
+      const { list } = await fetchVerifiedTrustList(url, { did: recognition.did, jurisdiction: recognition.jurisdiction, keys: pinnedOf(recognition) }, {
+        timeoutMs: this.#options.timeoutMs, maxBytes: 256 * 1024, allowHttpLoopback: this.#options.allowHttpLoopback, clock: this.#options.clock,
       });
-      if (answer.status !== 200) throw Object.assign(new Error(`${url} answered HTTP ${answer.status}`), { reason: 'Unreachable' });
-      const list = await verifyTrustList(answer.text.trim(), { did: recognition.did, jurisdiction: recognition.jurisdiction, keys: pinnedOf(recognition) }, { clock: this.#options.clock });
       const firstConfirmation = record.lastRefreshTime === undefined || record.validUntil !== list.validUntil.toISOString();
       record.lastRefreshTime = now.toISOString();
       record.validUntil = list.validUntil.toISOString();
@@ -207,7 +243,7 @@ export class RecognitionManager {
       }
       this.#options.logger.debug('recognised anchor refreshed', { recognition: recognition.name, did: recognition.did, validUntil: record.validUntil });
     } catch (error) {
-      const reason = isTrustError(error) ? error.reason : ((error as { reason?: string }).reason ?? 'Unreachable');
+      const reason = isTrustError(error) ? (error.reason === 'TrustListUnavailable' ? 'Unreachable' : error.reason) : 'Unreachable';
       record.consecutiveFailures += 1;
       record.lastError = { reason, message: (error as Error).message.slice(0, 500) };
       this.#options.logger.warn('recognised anchor refresh failed', { recognition: recognition.name, did: recognition.did, reason, error: (error as Error).message });

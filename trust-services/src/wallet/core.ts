@@ -16,7 +16,7 @@ import { createStatusListResolverFor, type VerificationContext } from '../verifi
 import type { WalletServiceConfig } from './config.js';
 import { CredentialStore } from './credential-store.js';
 import { StsClients } from './sts-clients.js';
-import { baseUrlOfDid, holderOf, isHostedBelow, memberKey, type Holder } from './holders.js';
+import { baseUrlOfDid, connectorEventKeysOf, holderOf, isHostedBelow, memberKey, type Holder } from './holders.js';
 
 export interface WalletCore {
   config: WalletServiceConfig;
@@ -55,13 +55,13 @@ export async function createWalletCore(config: WalletServiceConfig, deps: Wallet
   const logger = deps.logger.child({ service: 'wallet', did });
   const key = await loadSigningKey(config.keyFile, did, 'keyFile');
   ensureDirectory(config.storageDir);
-  const company = holderOf(did, key, baseUrl);
+  const company = holderOf(did, key, baseUrl, { assertionKeys: await connectorEventKeysOf(did, config.connectorEventKeys) });
   const members = new Map<string, Holder>();
   for (const member of config.members) {
     if (!isHostedBelow(did, member.did)) continue;
     const memberBase = baseUrlOfDid(member.did, allowHttpLoopback);
     members.set(member.did, holderOf(member.did, await memberKey(config.storageDir, member.id, member.did), memberBase, {
-      id: member.id, roles: member.roles, ...(member.displayName ? { displayName: member.displayName } : {}),
+      member: { id: member.id, roles: member.roles, ...(member.displayName ? { displayName: member.displayName } : {}) },
     }));
   }
   const { trustListURL: _url, issuerURL: _issuer, name, ...anchor } = config.trustAnchor;

@@ -3,7 +3,11 @@
 // start and kept in the storage directory, readable by the wallet alone.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildDidDocument, didWebToUrl, generateKeyPair, importKeyPair, type DidDocument, type KeyPair } from '@musubi/core/trust';
+import type { ConnectorEventKey } from '@musubi/core/service-config';
+import {
+  buildDidDocument, didWebToUrl, generateKeyPair, importKeyPair, importPublicKey, type DidDocument, type DidDocumentKey, type KeyPair, type VerificationKey,
+} from '@musubi/core/trust';
+import { ConfigError } from '../config/load.js';
 import { ensureDirectory, writeFileAtomic } from '../storage/atomic-file.js';
 
 export interface Holder {
@@ -22,15 +26,37 @@ export function baseUrlOfDid(did: string, allowHttpLoopback: boolean): string {
   return didWebToUrl(did, { allowHttpLoopback }).replace(/\/(\.well-known\/)?did\.json$/, '');
 }
 
-export function holderOf(did: string, key: KeyPair, baseUrl: string, member?: Holder['member']): Holder {
+export interface HolderOptions {
+  member?: Holder['member'];
+  /** Further keys of this DID listed for assertions only (the company's connectors' event-signing keys). */
+  assertionKeys?: readonly VerificationKey[];
+}
+
+export function holderOf(did: string, key: KeyPair, baseUrl: string, options: HolderOptions = {}): Holder {
+  const assertionOnly = (options.assertionKeys ?? []).map((k): DidDocumentKey => ({ key: k, relationships: ['assertionMethod'] }));
   return {
     did,
     key,
     baseUrl,
     path: new URL(baseUrl).pathname.replace(/\/+$/, ''),
-    didDocument: buildDidDocument({ did, keys: [{ key }], services: [{ id: `${did}#credential-service`, type: 'CredentialService', serviceEndpoint: baseUrl }] }),
-    ...(member ? { member } : {}),
+    didDocument: buildDidDocument({ did, keys: [{ key }, ...assertionOnly], services: [{ id: `${did}#credential-service`, type: 'CredentialService', serviceEndpoint: baseUrl }] }),
+    ...(options.member ? { member: options.member } : {}),
   };
+}
+
+/**
+ * The connectors' event-signing keys as keys of the company DID (<did>#<kid>). A connector signs its
+ * change events with its own key rather than the company's, so the company key never leaves the
+ * wallet; consumers find the connector's key in the company's DID document.
+ */
+export async function connectorEventKeysOf(did: string, keys: readonly ConnectorEventKey[]): Promise<VerificationKey[]> {
+  return Promise.all(keys.map(async ({ connector, key: { kid, alg: _alg, ...jwk } }, i) => {
+    try {
+      return await importPublicKey(jwk, `${did}#${kid}`);
+    } catch (cause) {
+      throw new ConfigError(`connectorEventKeys[${i}].key (Connector ${connector}) is not a usable public key: ${(cause as Error).message}`, { cause });
+    }
+  }));
 }
 
 /** The custodial key of member `id`, created on first use. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   ConfigMapKeySelector, LocalObjectReference, customResource, ResourceRequirements, SecretKeySelector, httpsUrl, statusBase,
 } from './common.js';
+import { PinnedKey } from './trustanchor.js';
 
 export const Dataset = z
   .strictObject({
@@ -96,6 +97,11 @@ export const ConnectorStatus = z
       estimatedWatts: z.number().int().optional()
         .describe('Watts each pod requests as power.musubi.dev/watts (its estimated draw); absent when the pods are not required on ORv3 nodes.'),
     }).optional().describe('Where the pods were placed; the PodsScheduled condition says why one could not be.'),
+    eventSigningKey: PinnedKey.extend({
+      kid: z.string().min(1).max(512).regex(/^[A-Za-z0-9._~-]+$/, { message: 'must be a bare fragment' })
+        .describe('Key id: the fragment of its verification method id <participant did>#<kid>.'),
+    }).optional()
+      .describe('Public key the connector signs its change events with; its Participant\'s DID document lists it as <did>#<kid> for assertions. The private key stays in the Secret <name>-connector-signing-key.'),
   })
   .describe('Observed state of the Connector.');
 

@@ -105,7 +105,17 @@ export const TrustAnchorSpec = z
       })
       .optional()
       .describe('Publication of this anchor\'s signed trust list.'),
-    replicas: z.number().int().min(1).max(5).default(1).describe('Issuer replicas.'),
+    storage: z
+      .strictObject({
+        size: z.string().max(32).regex(/^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/, { message: 'must be a Kubernetes quantity such as "1Gi"' }).default('1Gi')
+          .describe('Size of the issuer\'s PersistentVolumeClaim.'),
+        storageClassName: z.string().max(253).optional().describe('StorageClass of the claim; the cluster default when absent. Fixed once the claim exists.'),
+        whenDeleted: z.enum(['Retain', 'Delete']).default('Retain')
+          .describe('What happens to the claim when the TrustAnchor is deleted. Retain (default): the claim stays, without an owner reference, so the status lists, the issued-credential index and the transparency log outlive the anchor and a re-created anchor of the same name picks them up again (delete the claim by hand when no credential of this anchor is relied on any more). Delete: the claim is owned by the TrustAnchor and garbage-collected with it, which makes every credential it issued unverifiable (its status list is gone).'),
+      })
+      .optional()
+      .describe('Persistent storage of the issuer\'s state (status lists, issued-credential index, transparency log, recognition freshness): a PersistentVolumeClaim named <anchor>-issuer-data. Losing it makes old credentials point at status lists that no longer exist, which verifiers treat as revoked. The issuer is a single writer: its Deployment uses the Recreate strategy.'),
+    replicas: z.number().int().min(1).max(5).default(1).describe('Issuer replicas. The state claim is ReadWriteOnce and has one writer: keep 1 unless the storage class offers ReadWriteMany.'),
     resources: ResourceRequirements.optional(),
   })
   .describe('TrustAnchorSpec: a national or sectoral trust anchor that verifies identifiers and issues Verifiable Credentials.');

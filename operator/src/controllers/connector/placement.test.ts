@@ -37,6 +37,7 @@ test('a connector that requires ORv3 nodes gets the rack power model\'s placemen
     image: 'ghcr.io/musubi-dev/musubi-connector:0.1.0',
     imagePullPolicy: 'IfNotPresent',
     placement,
+    eventSigningKid: 'connector-jp-manufacturer-AAAAAAAAAAAA',
   });
   const deployment = rendered.children.find((c) => c.kind === 'Deployment')!;
   expectGolden(join(here, '__golden__', 'orv3-pod-template.yaml'), (deployment.spec as { template: unknown }).template);

@@ -216,12 +216,15 @@ test('the management and wallet STS tokens are generated once and survive reconc
     expect((after.data as Record<string, string>)[i === 0 ? 'token' : 'client-secret']).toBe(tokens[i]);
     expect(after.metadata.resourceVersion).toBe(secrets[i]!.metadata.resourceVersion);
   }
-  expect(client.count('create', 'Secret')).toBe(2);
+  // The two tokens and the event-signing key (event-signing-key.test.ts).
+  expect(client.count('create', 'Secret')).toBe(3);
   expect(await op.events('ManagementTokenCreated')).toHaveLength(1);
   expect(await op.events('WalletTokenCreated')).toHaveLength(1);
   // The pod mounts both where its configuration says.
   const pod = ((await deployment())!.spec as { template: { spec: { volumes: Array<{ name: string; secret?: { secretName: string } }> } } }).template.spec;
-  expect(pod.volumes.filter((v) => v.secret).map((v) => v.secret!.secretName).sort()).toEqual(['jp-manufacturer-connector-management', 'jp-manufacturer-connector-sources', 'jp-manufacturer-connector-wallet-token']);
+  expect(pod.volumes.filter((v) => v.secret).map((v) => v.secret!.secretName).sort()).toEqual([
+    'jp-manufacturer-connector-management', 'jp-manufacturer-connector-signing-key', 'jp-manufacturer-connector-sources', 'jp-manufacturer-connector-wallet-token',
+  ]);
 });
 
 test('no deployment until the issuer hands out a trust list signed with the published keys; the copy then rides out an outage', async () => {
@@ -343,4 +346,21 @@ test('a pod the scheduler refuses for want of watts: PodsScheduled=False and Rea
   expect(await conditionOf('PodsScheduled')).toMatchObject({ status: 'True', reason: 'PodsScheduled' });
   expect((await getConnector())?.status).toEqual(expect.objectContaining({ placement: { racks: ['rack-a'] } }));
   expect(await op.events('InsufficientPower')).toHaveLength(1);
+});
+
+test('an operator restart that fetches a re-signed but identical trust list keeps the stored copy and the config hash', async () => {
+  await start();
+  await seedWorld(op.client);
+  await op.client.create(connectorObject());
+  await untilReady('DeploymentProgressing');
+  const configMap = async () => ((await op.get(CONFIG_MAP, NS, 'jp-manufacturer-connector-config'))!.data as Record<string, string>)['trust-list.jwt'];
+  const copied = await configMap();
+  const hash = (await statusOf())!.configHash;
+
+  // A new operator process has no cache: it fetches the list again, which the issuer signs anew.
+  await op.stop();
+  await start(op.client);
+  await op.reconcileNow(controller, `${NS}/jp-manufacturer`);
+  expect(await configMap()).toBe(copied);
+  expect((await statusOf())!.configHash).toBe(hash);
 });

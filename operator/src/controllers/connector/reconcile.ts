@@ -25,6 +25,9 @@ import {
 } from './render.js';
 import { PODS_SCHEDULED, podScheduling, type PodScheduling } from './scheduling.js';
 import { isOptionalSource, sourceReferences, type SourceReference } from './sources.js';
+import { trustListToStore } from './trust-list-copy.js';
+import { ensureEventSigningKey } from './event-signing-key.js';
+import { StoredKeyError } from '../trustanchor/keys.js';
 
 // Connector → its configuration and workload, in the namespace its Participant's workloads run in.
 // Ready only when the Participant is Ready, every Policy its offers use is valid, the trust anchor's
@@ -111,7 +114,10 @@ export class ConnectorReconciler {
     const { name, namespace = 'default', generation } = connector.metadata;
     const conditions = new ConditionSet(connector.status?.conditions, generation, this.deps.now());
     const previous = connector.status ?? {};
-    const status: ConnectorStatus = { observedGeneration: generation, endpoint: connector.spec.publicURL };
+    // The event-signing key stays published while the connector waits on something else: dropping it would roll the wallet for nothing.
+    const status: ConnectorStatus = {
+      observedGeneration: generation, endpoint: connector.spec.publicURL, ...(previous.eventSigningKey ? { eventSigningKey: previous.eventSigningKey } : {}),
+    };
     const finish = async (result?: ReconcileResult) => {
       const required = conditions.get(PODS_SCHEDULED)?.status === 'False' ? REQUIRED_WHEN_REFUSED : REQUIRED;
       await writeStatus(this.deps.client, connector, { ...status, conditions: conditions.withReady(required) });
@@ -180,6 +186,10 @@ export class ConnectorReconciler {
       );
       keep.push(walletToken.object);
       if (walletToken.created) await this.deps.events.record(connector, 'Normal', 'WalletTokenCreated', 'Create', `Generated the connector's wallet STS token in Secret ${workloadNamespace}/${walletSecret}.`);
+      const signingKey = await ensureEventSigningKey(this.deps.client, this.deps.children, connector, owner, workloadNamespace);
+      keep.push(signingKey.secret);
+      status.eventSigningKey = signingKey.publicKey;
+      if (signingKey.created) await this.deps.events.record(connector, 'Normal', 'EventSigningKeyCreated', 'CreateKey', `Generated the event-signing key ${signingKey.publicKey.kid} in Secret ${workloadNamespace}/${signingKey.secret.metadata.name}.`);
       let placement: PodPlacement;
       try {
         placement = this.deps.placement({
@@ -211,6 +221,7 @@ export class ConnectorReconciler {
         image: spec.image ?? this.deps.config.images.connector,
         imagePullPolicy: this.deps.config.images.pullPolicy,
         placement,
+        eventSigningKid: signingKey.publicKey.kid,
       });
       const applied = await applyOwned(this.deps.client, connector, rendered.children, this.deps.children);
       keep.push(...applied);
@@ -236,6 +247,8 @@ export class ConnectorReconciler {
     } catch (err) {
       if (err instanceof ConnectorRenderError) {
         conditions.set(DEPLOYMENT_AVAILABLE, 'False', 'ConfigurationInvalid', err.message);
+      } else if (err instanceof StoredKeyError) {
+        conditions.set(DEPLOYMENT_AVAILABLE, 'False', 'EventSigningKeyInvalid', `${err.message}. The operator does not replace a damaged key; restore the Secret, or delete it to have a new key generated (and published in the participant's DID document).`);
       } else if (err instanceof ChildRejectedError) {
         conditions.set(DEPLOYMENT_AVAILABLE, 'False', 'ChildRejected', `${err.message}. Fix the Connector spec (some fields, e.g. persistence, cannot change once created).`);
       } else {
@@ -337,13 +350,16 @@ export class ConnectorReconciler {
     const pinned = { did: published.anchor.did, jurisdiction: published.anchor.jurisdiction, keys: published.anchor.keys, ...(published.anchor.name ? { name: published.anchor.name } : {}) };
     const verifies = async (jwt: string) => verifyTrustList(jwt, pinned, { clock: () => this.deps.now() }).then(() => undefined, (err: unknown) => errorMessage(err));
     const endpoint = issuerEndpoint(ref.name, anchorNamespace, this.deps.config.clusterDomain);
+    // The copy the pods already mount: kept when the issuer merely re-signed the same list.
+    const copy = (this.deps.children.get(CONFIG_MAP, workloadNamespace, configMapName(connector))?.data as Record<string, string> | undefined)?.[TRUST_LIST_FILE]?.trim();
     let problem: string;
     try {
       const jwt = await this.fetchTrustList(endpoint);
       const refused = await verifies(jwt);
       if (!refused) {
         conditions.set(TRUST_ANCHOR_RESOLVED, 'True', 'TrustAnchorResolved', `Trusting ${published.anchor.did} (${who}) and the anchors its signed trust list recognises.`);
-        return { published, signedTrustList: jwt };
+        const stored = copy && !(await verifies(copy)) ? copy : undefined;
+        return { published, signedTrustList: trustListToStore(jwt, stored, this.deps.now()) };
       }
       this.trustLists.delete(endpoint);
       problem = `the trust list its issuer at ${endpoint} serves does not verify against the keys the TrustAnchor publishes: ${refused}`;
@@ -351,7 +367,6 @@ export class ConnectorReconciler {
       problem = `its issuer at ${endpoint} did not hand out the trust list: ${errorMessage(err)}`;
     }
     // The copy the pods already mount keeps them running through an issuer's restart, while it is valid.
-    const copy = (this.deps.children.get(CONFIG_MAP, workloadNamespace, configMapName(connector))?.data as Record<string, string> | undefined)?.[TRUST_LIST_FILE]?.trim();
     if (copy && !(await verifies(copy))) {
       conditions.set(TRUST_ANCHOR_RESOLVED, 'True', 'TrustAnchorResolved', `Trusting ${published.anchor.did} (${who}) with the trust list copied earlier; ${problem}.`);
       return { published, signedTrustList: copy };

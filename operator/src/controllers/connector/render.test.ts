@@ -35,6 +35,7 @@ function input(spec: Record<string, unknown> = {}, extra: Partial<ConnectorRende
     image: 'ghcr.io/musubi-dev/musubi-connector:0.1.0',
     imagePullPolicy: 'IfNotPresent',
     placement: {},
+    eventSigningKid: 'connector-jp-manufacturer-q1ZbC3a9xL0e',
     ...extra,
   };
 }
@@ -147,6 +148,8 @@ test('the config hash follows policy digests, the anchor\'s keys and recognition
   // Source data is mounted and read per transfer; the issuer re-signing the same list only refreshes the file.
   expect(renderConnector(input({}, { sources: { [offerDataKey('pcf-hybrid-2026')]: 'bmV3' } })).configHash).toBe(base);
   expect(renderConnector(input({}, { signedTrustList: `${SIGNED_TRUST_LIST}x` })).configHash).toBe(base);
+  // A new event-signing key (its Secret deleted and generated again) restarts the pods, which read it once.
+  expect(renderConnector(input({}, { eventSigningKid: 'connector-jp-manufacturer-Zz9yX8wV7uT6' })).configHash).not.toBe(base);
 });
 
 test('an offer whose policy never compiled is not published', () => {

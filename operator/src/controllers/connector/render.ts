@@ -34,6 +34,9 @@ export const GENERATED_TOKEN_KEY = 'token';
 /** Keys of the connector's wallet client Secret: its OAuth client at the wallet STS (client_credentials). */
 export const WALLET_CLIENT_ID_KEY = 'client-id';
 export const WALLET_CLIENT_SECRET_KEY = 'client-secret';
+/** The connector's own event-signing key (a private JWK), mounted alone from its Secret. */
+export const EVENT_SIGNING_KEY_DIR = '/var/run/musubi/event-signing-key';
+export const EVENT_SIGNING_KEY_FILE = 'signing-key.jwk';
 /** Path of the wallet's Secure Token Service below the wallet URL (the company holder's routes). */
 export const WALLET_STS_PATH = '/sts/token';
 
@@ -45,6 +48,7 @@ export const configMapName = (connector: string) => childName(connector, 'connec
 export const sourcesSecretName = (connector: string) => childName(connector, 'connector-sources');
 export const managementSecretName = (connector: string) => childName(connector, 'connector-management');
 export const walletTokenSecretName = (connector: string) => childName(connector, 'connector-wallet-token');
+export const eventSigningKeySecretName = (connector: string) => childName(connector, 'connector-signing-key');
 export const dataClaimName = (connector: string) => childName(connector, 'connector-data');
 export const pdbName = (connector: string) => childName(connector, 'connector');
 /** Key of a compiled policy in the connector's ConfigMap (Policy names are DNS subdomains: valid keys). */
@@ -93,6 +97,8 @@ export interface ConnectorRenderInput {
   image: string;
   imagePullPolicy: string;
   placement: PodPlacement;
+  /** Key id of the connector's event-signing key (its Secret holds the key): a new key restarts the pods, which read it once. */
+  eventSigningKid: string;
 }
 
 export interface RenderedConnector {
@@ -187,6 +193,8 @@ export function renderConnectorConfig(input: ConnectorRenderInput): {
       tokenFile: spec.managementAuthSecretRef ? `${SOURCES_MOUNT}/${MANAGEMENT_TOKEN_KEY}` : `${MANAGEMENT_TOKEN_DIR}/${GENERATED_TOKEN_KEY}`,
     },
     metrics: { listen: { host: '0.0.0.0', port: METRICS_PORT } },
+    // The connector's own key, published in its participant's DID document: the participant's key stays in its wallet.
+    notifications: { signingKeyFile: `${EVENT_SIGNING_KEY_DIR}/${EVENT_SIGNING_KEY_FILE}` },
     // Connectors of an in-cluster dataspace (publicURLs below .svc) reach each other on Service
     // addresses, which are private: the SSRF guard would refuse every counter-party.
     outbound: { allowPrivateNetwork: isInClusterHost(spec.publicURL, input.clusterDomain) },
@@ -215,21 +223,21 @@ export function renderConnectorConfig(input: ConnectorRenderInput): {
 
 /**
  * Hash of everything the pods read once at start: the configuration, the digests of the policies it
- * names, the anchor's keys and recognitions, and the participant's credentials. A policy's generation
+ * names, the anchor's keys and recognitions, the participant's credentials and the event-signing key's id. A policy's generation
  * and the trust list's signature and validity are left out: editing a policy's description or the
  * issuer re-signing the same list updates the mounted files without restarting the pods.
  */
 export function configHashOf(
-  document: ConnectorConfigDocument, policies: Readonly<Record<string, CompiledPolicy>>, anchor: TrustListConfig, credentialsFingerprint: string,
+  document: ConnectorConfigDocument, policies: Readonly<Record<string, CompiledPolicy>>, anchor: TrustListConfig, credentialsFingerprint: string, eventSigningKid: string,
 ): string {
   const digests = Object.fromEntries(Object.entries(policies).sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, p]) => [name, p.digest]));
-  return createHash('sha256').update(JSON.stringify({ document, digests, anchor })).update('\n').update(credentialsFingerprint).digest('hex').slice(0, 16);
+  return createHash('sha256').update(JSON.stringify({ document, digests, anchor, eventSigningKid })).update('\n').update(credentialsFingerprint).digest('hex').slice(0, 16);
 }
 
 export function renderConnector(input: ConnectorRenderInput): RenderedConnector {
   const { owner, spec, namespace } = input;
   const { document, config, policies, unpublished } = renderConnectorConfig(input);
-  const configHash = configHashOf(document, policies, input.anchor, input.participant.credentialsFingerprint);
+  const configHash = configHashOf(document, policies, input.anchor, input.participant.credentialsFingerprint, input.eventSigningKid);
   // Fresh objects at every use, so the golden YAML shows each in full instead of as an alias.
   const labels = () => childLabels(owner, COMPONENT);
   const selector = () => selectorLabels(owner, COMPONENT);
@@ -278,6 +286,7 @@ export function renderConnector(input: ConnectorRenderInput): RenderedConnector 
     { name: 'config', configMap: { name: configMapName(owner.name) } },
     { name: 'sources', secret: { secretName: sourcesSecretName(owner.name), items: secretSources.map((key) => ({ key, path: key })) } },
     tokenVolume('wallet-token', walletTokenSecretName(owner.name), [WALLET_CLIENT_ID_KEY, WALLET_CLIENT_SECRET_KEY]),
+    tokenVolume('event-signing-key', eventSigningKeySecretName(owner.name), [EVENT_SIGNING_KEY_FILE]),
     { name: 'data', ...(sqlite ? { persistentVolumeClaim: { claimName: dataClaimName(owner.name) } } : { emptyDir: {} }) },
     { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } },
   ];
@@ -285,6 +294,7 @@ export function renderConnector(input: ConnectorRenderInput): RenderedConnector 
     { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
     { name: 'sources', mountPath: SOURCES_MOUNT, readOnly: true },
     { name: 'wallet-token', mountPath: WALLET_TOKEN_DIR, readOnly: true },
+    { name: 'event-signing-key', mountPath: EVENT_SIGNING_KEY_DIR, readOnly: true },
     { name: 'data', mountPath: DATA_DIR },
     { name: 'tmp', mountPath: '/tmp' },
   ];
@@ -413,3 +423,21 @@ export function renderWalletTokenSecret(owner: OwnerIdentity, namespace: string,
     },
   };
 }
+
+/**
+ * The connector's event-signing key (a private JWK with its kid): created once, never rewritten (see
+ * ensureCreated), beside the connector in its workload namespace. Only the connector mounts it; the
+ * Participant controller gets the public half from the Connector's status.
+ */
+export function renderEventSigningKeySecret(owner: OwnerIdentity, namespace: string, privateJwk: object): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: eventSigningKeySecretName(owner.name), namespace, labels: childLabels(owner, COMPONENT) },
+    type: 'Opaque',
+    data: { [EVENT_SIGNING_KEY_FILE]: Buffer.from(JSON.stringify(privateJwk)).toString('base64') },
+  };
+}
+
+/** The kid of a new event-signing key: names the connector and this key, so a replaced key never reuses an id consumers may have cached. */
+export const eventSigningKid = (connector: string, thumbprint: string) => `connector-${connector}-${thumbprint.slice(0, 12)}`;

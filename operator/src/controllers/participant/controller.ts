@@ -1,5 +1,5 @@
 import type { Connector, Participant, TrustAnchor } from '../../api/v1alpha1/index.js';
-import { generationChanged, keyOf, mapToOwner, mapToSelf, type KubeObject, type Manager } from '../../runtime/index.js';
+import { generationChanged, keyOf, mapToOwner, mapToSelf, type KubeObject, type Manager, type WatchEventKind } from '../../runtime/index.js';
 import { ChildCache, MANAGED_SELECTOR } from '../shared/children.js';
 import type { ReconcilerContext, Stored } from '../shared/context.js';
 import type { IssuerClient } from '../shared/issuer-client.js';
@@ -12,6 +12,12 @@ import { PARTICIPANT_CHILD_TYPES, ParticipantReconciler } from './reconcile.js';
 export function anchorKeyOf(participant: KubeObject): string[] {
   const ref = (participant as Stored<Participant>).spec?.trustAnchorRef;
   return ref?.name ? [keyOf(ref.namespace ?? participant.metadata.namespace, ref.name)] : [];
+}
+
+/** A Connector's spec changed, or the event-signing key its status publishes (the wallet lists it in the DID document). */
+export function connectorChanged(event: WatchEventKind, obj: KubeObject, oldObj?: KubeObject): boolean {
+  const signingKey = (connector?: KubeObject) => JSON.stringify((connector as Stored<Connector> | undefined)?.status?.eventSigningKey ?? null);
+  return generationChanged(event, obj, oldObj) || signingKey(obj) !== signingKey(oldObj);
 }
 
 export function relationshipKeysOf(participant: KubeObject): string[] {
@@ -48,7 +54,9 @@ export function setupParticipantController(manager: Manager, context: Reconciler
     const grantor = child.kind === 'Secret' && labels[OWNER_KIND_LABEL] === 'Participant' ? participants.store.get(owner) : undefined;
     return [...toOwner(child), ...(grantor ? relationshipKeysOf(grantor) : [])];
   };
-  const reconciler = new ParticipantReconciler({ ...context, participants: participants.store, anchors: anchors.store, children, grantorsOf: (key) => grantors.referrers(key), connectorsOf: (key) => connectorsByParticipant.referrers(key) });
+  const reconciler = new ParticipantReconciler({
+    ...context, participants: participants.store, anchors: anchors.store, children, grantorsOf: (key) => grantors.referrers(key), connectorsOf: (key) => connectorsByParticipant.referrers(key), connectors: connectors.store,
+  });
   return manager.addController({
     name: 'participant',
     workers: options.workers,
@@ -57,8 +65,9 @@ export function setupParticipantController(manager: Manager, context: Reconciler
       { informer: participants, mapToKeys: mapToSelf, predicate: generationChanged },
       { informer: participants, mapToKeys: (p: KubeObject) => grantors.referrers(keyOf(p.metadata.namespace, p.metadata.name ?? '')), predicate: generationChanged },
       { informer: anchors, mapToKeys: (a: KubeObject) => byAnchor.referrers(keyOf(a.metadata.namespace, a.metadata.name ?? '')), predicate: generationChanged },
-      // A Connector created, deleted or pointed at another participant changes the wallet's STS clients.
-      { informer: connectors, mapToKeys: participantKeyOf, predicate: generationChanged },
+      // A Connector created, deleted or pointed at another participant changes the wallet's STS clients;
+      // its event-signing key appearing in its status changes the DID document.
+      { informer: connectors, mapToKeys: participantKeyOf, predicate: connectorChanged },
       ...childInformers.map((informer) => ({ informer, mapToKeys: childToParticipants })),
     ],
   });

@@ -291,3 +291,39 @@ test('the wallet\'s STS clients follow the participant\'s Connectors: one client
   await clientsAre(['pcf-offers']);
   expect(await hash()).not.toBe(withTwo);
 });
+
+test('the connectors\' event-signing keys from their status go into the wallet\'s DID document configuration; a new key rolls the wallet, a malformed one is named and left out', async () => {
+  await start();
+  await seedAnchors();
+  await op.client.create(manufacturer({ relationships: [] }));
+  const walletConfig = async () => {
+    const map = await op.get(CONFIG_MAP, NS, 'jp-manufacturer-wallet-config');
+    return map ? WalletConfig.parse(JSON.parse((map.data as Record<string, string>)['wallet.json']!)) : undefined;
+  };
+  const hash = async () => ((await op.get(DEPLOYMENT, NS, 'jp-manufacturer-wallet'))!.spec as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata.annotations['musubi.dev/config-hash'];
+  const keysAre = (kids: string[]) => op.until(`event keys ${kids.join(', ') || '(none)'}`, async () => {
+    const config = await walletConfig();
+    return config && JSON.stringify(config.connectorEventKeys.map((k) => k.key.kid)) === JSON.stringify(kids) ? config : undefined;
+  });
+  const pcfKey = { kid: 'connector-pcf-offers-q1ZbC3a9xL0e', kty: 'OKP', crv: 'Ed25519', x: 'l2h3QDeBhQcm1O3IYCzMHhm3FCAUZ6v8AqS2XrIqKXc' };
+  const created = await op.client.create({ apiVersion: 'musubi.dev/v1alpha1', kind: 'Connector', metadata: { name: 'pcf-offers', namespace: NS }, spec: { participantRef: { name: 'jp-manufacturer' } } });
+  await keysAre([]);
+  const before = await hash();
+  // The Connector controller publishes the key in status only (no generation change): that alone re-renders the wallet.
+  const withKey = await op.client.updateStatus({ ...created, status: { eventSigningKey: pcfKey } });
+  const config = await keysAre([pcfKey.kid]);
+  expect(config.connectorEventKeys).toEqual([{ connector: 'pcf-offers', key: pcfKey }]);
+  expect(await hash()).not.toBe(before);
+
+  // A status carrying private key material is never copied into the wallet's configuration.
+  await op.client.updateStatus({ ...withKey, status: { eventSigningKey: { ...pcfKey, kid: 'connector-pcf-offers-other', d: '4o768WcrR_b43xS8rImPMbJcNgDUbPCjRj7Uz5EJVEc' } } });
+  await keysAre([]);
+  const ready = await op.until('WalletAvailable names the refused key', async () => {
+    const condition = ((await op.get(PARTICIPANT, NS, 'jp-manufacturer'))?.status as Status | undefined)?.conditions?.find((c) => c.type === 'WalletAvailable');
+    return condition?.message.includes('not published') ? condition : undefined;
+  });
+  expect(ready.message).toContain('Connector pcf-offers: status.eventSigningKey Unrecognized key: "d"');
+  expect(ready.message).not.toContain('4o768WcrR');
+  const map = await op.get(CONFIG_MAP, NS, 'jp-manufacturer-wallet-config');
+  expect(JSON.stringify(map)).not.toContain('4o768WcrR');
+});

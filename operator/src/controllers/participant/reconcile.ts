@@ -2,7 +2,7 @@ import { buildEmployeeCredential, buildRelationshipCredential, generateKeyPair, 
 import { validateIdentifier } from '@musubi/core/identifiers';
 import { TRUST_LIST_CONFIG_FILE, TrustListConfig, parseServiceConfig, type IssueCredentialRequest, type TrustedAnchor } from '@musubi/core/service-config';
 import { CREDENTIALS_V2_CONTEXT, MUSUBI_CREDENTIALS_CONTEXT } from '@musubi/core/trust';
-import { API_VERSION, ParticipantSpec, type Participant, type ParticipantStatus, type TrustAnchor } from '../../api/v1alpha1/index.js';
+import { API_VERSION, ParticipantSpec, type Connector, type Participant, type ParticipantStatus, type TrustAnchor } from '../../api/v1alpha1/index.js';
 import {
   ignoreNotFound, isNotFound, keyOf, ownerLabels, reconcileFinalizer, refOf,
   type ReadonlyStore, type ReconcileContext, type ReconcileResult, type ResourceType,
@@ -23,6 +23,7 @@ import {
   anchorCredentialFile, anchorKeys, decodeSecretData, grantedCredentialFile, memberCredentialFile, relationshipCredentialFile, renewalTime, resolverFor, verifyHeld,
   type HeldCredential,
 } from './credentials.js';
+import { connectorEventKeys } from './connector-keys.js';
 import { isManagedTenant, memberDid, participantDid, walletEndpoint, walletName, workloadNamespaceOf } from './identity.js';
 import { credentialsSecretName, renderTenant, renderWallet, renderWalletKeySecret, walletKeySecretName } from './render.js';
 
@@ -60,6 +61,8 @@ export interface ParticipantReconcilerDeps extends ReconcilerContext {
   grantorsOf(key: string): string[];
   /** Keys of the Connectors whose participantRef names the participant `key` (their STS clients). */
   connectorsOf(key: string): string[];
+  /** The Connectors, for the event-signing keys their status publishes. */
+  connectors: ReadonlyStore<Stored<Connector>>;
 }
 
 interface AnchorAccess {
@@ -142,15 +145,19 @@ export class ParticipantReconciler {
         conditions.set(CREDENTIALS_ISSUED, 'True', 'CredentialsIssued', `Holding ${held.length} verified credential(s); the next renewal is due ${new Date(credentials.nextRenewal).toISOString()}.`);
       }
 
+      const connectorKeys = this.deps.connectorsOf(keyOf(namespace, name));
+      const eventKeys = connectorEventKeys(connectorKeys.flatMap((key) => this.deps.connectors.get(key) ?? []));
       const wallet = await applyOwned(this.deps.client, participant, renderWallet({
         owner, spec, namespace: workloadNamespace, did,
         anchor: { ...anchor.trusted, issuerURL: anchor.endpoint },
         credentials: Object.fromEntries(held.map((c) => [c.file, c.jwt])),
         image: this.deps.config.images.wallet, imagePullPolicy: this.deps.config.images.pullPolicy,
-        connectors: this.deps.connectorsOf(keyOf(namespace, name)).map((key) => key.slice(key.indexOf('/') + 1)),
+        connectors: connectorKeys.map((key) => key.slice(key.indexOf('/') + 1)),
+        connectorEventKeys: eventKeys.keys,
       }), this.deps.children);
       const availability = deploymentAvailability(wallet.find((c) => c.kind === 'Deployment'), `Wallet Deployment ${workloadNamespace}/${walletName(name)}`);
-      conditions.set(WALLET_AVAILABLE, availability.status, availability.reason, availability.message);
+      const unpublished = eventKeys.refused.length ? ` Event-signing keys not published in the DID document: ${eventKeys.refused.join('; ')}.` : '';
+      conditions.set(WALLET_AVAILABLE, availability.status, availability.reason, `${availability.message}${unpublished}`);
 
       const retry = Math.min(...credentials.problems.map((p) => p.retryMs ?? Number.POSITIVE_INFINITY));
       const wait = Math.min(retry, credentials.nextRenewal - now.getTime());

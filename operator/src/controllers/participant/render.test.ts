@@ -28,7 +28,7 @@ test('the managed tenant of the German recycler (golden)', () => {
   expectGolden(join(here, '__golden__', 'de-recycler-tenant.yaml'), objects);
 });
 
-const walletInput = (connectors: string[]): WalletRenderInput => ({
+const walletInput = (connectors: string[], connectorEventKeys: WalletRenderInput['connectorEventKeys'] = []): WalletRenderInput => ({
   owner, spec, namespace: 'musubi-de-recycler', did: 'did:web:wallet.de-recycler.musubi-de-recycler.svc',
   anchor: {
     did: 'did:web:eu-anchor.dataspace.svc', jurisdiction: 'EU', name: 'EU trust anchor',
@@ -38,10 +38,12 @@ const walletInput = (connectors: string[]): WalletRenderInput => ({
   credentials: { 'legal-person.jwt': 'eyJhbGciOiJFZERTQSJ9.e30.c2ln' },
   image: 'ghcr.io/musubi-dev/musubi-trust:0.1.0', imagePullPolicy: 'IfNotPresent',
   connectors,
+  connectorEventKeys,
 });
 
 test('the wallet of the German recycler (golden)', () => {
-  expectGolden(join(here, '__golden__', 'de-recycler-wallet.yaml'), renderWallet(walletInput(['recycling-offers', 'battery-passport'])));
+  const eventKey = { connector: 'recycling-offers', key: { kid: 'connector-recycling-offers-q1ZbC3a9xL0e', kty: 'OKP' as const, crv: 'Ed25519' as const, x: 'l2h3QDeBhQcm1O3IYCzMHhm3FCAUZ6v8AqS2XrIqKXc' } };
+  expectGolden(join(here, '__golden__', 'de-recycler-wallet.yaml'), renderWallet(walletInput(['recycling-offers', 'battery-passport'], [eventKey])));
 });
 
 test('every connector of the participant is an STS client with its own secret file; the set rolls the wallet', () => {
@@ -64,6 +66,22 @@ test('every connector of the participant is an STS client with its own secret fi
   const none = renderWallet(walletInput([]));
   expect(renderWalletConfig(walletInput([])).sts).toEqual({ clients: [] });
   expect(deployment(none).spec.template.spec.volumes.map((v) => v.name)).not.toContain('sts-clients');
+});
+
+test('the connectors\' public event-signing keys go into the wallet configuration, sorted; a new key rolls the wallet; a private key is refused', () => {
+  const key = (connector: string, x: string) => ({ connector, key: { kid: `connector-${connector}-q1ZbC3a9xL0e`, kty: 'OKP' as const, crv: 'Ed25519' as const, x } });
+  const recycling = key('recycling-offers', 'l2h3QDeBhQcm1O3IYCzMHhm3FCAUZ6v8AqS2XrIqKXc');
+  const battery = key('battery-passport', 'wL9MpTiipoJLNETc74WkbJivrmDUsXUl5IOHfkJpTwA');
+  const connectors = ['recycling-offers', 'battery-passport'];
+  expect(renderWalletConfig(walletInput(connectors, [recycling, battery])).connectorEventKeys).toEqual([battery, recycling]);
+  const hash = (keys: WalletRenderInput['connectorEventKeys']) => (renderWallet(walletInput(connectors, keys)).find((o) => o.kind === 'Deployment') as unknown as {
+    spec: { template: { metadata: { annotations: Record<string, string> } } };
+  }).spec.template.metadata.annotations['musubi.dev/config-hash'];
+  expect(hash([recycling])).not.toBe(hash([recycling, battery]));
+  expect(hash([battery, recycling])).toBe(hash([recycling, battery]));
+  const withPrivate = { ...recycling, key: { ...recycling.key, d: '4o768WcrR_b43xS8rImPMbJcNgDUbPCjRj7Uz5EJVEc' } };
+  expect(() => renderWalletConfig(walletInput(connectors, [withPrivate]))).toThrow('connectorEventKeys[0].key: Unrecognized key: "d"');
+  expect(() => renderWalletConfig(walletInput(connectors, [recycling, { ...battery, key: { ...battery.key, kid: recycling.key.kid } }]))).toThrow(/listed twice/);
 });
 
 test('where a participant runs and who it is follow from its spec', () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { WALLET_CONFIG_FILE, WalletConfig, validateServiceConfig, type TrustedAnchor } from '@musubi/core/service-config';
+import { WALLET_CONFIG_FILE, WalletConfig, validateServiceConfig, type ConnectorEventKey, type TrustedAnchor } from '@musubi/core/service-config';
 import type { ParticipantSpec } from '../../api/v1alpha1/index.js';
 import type { KubeObject } from '../../runtime/index.js';
 import { RESTRICTED_CONTAINER_SECURITY, RESTRICTED_POD_SECURITY } from '../shared/deployment.js';
@@ -139,6 +139,8 @@ export interface WalletRenderInput {
    * secret of the wallet client Secret its controller creates (see connector/render.ts).
    */
   connectors: readonly string[];
+  /** The public event-signing keys of those Connectors (from their status), listed in the DID document for assertions only. */
+  connectorEventKeys: readonly ConnectorEventKey[];
 }
 
 export function renderWalletConfig(input: WalletRenderInput): WalletConfig {
@@ -159,6 +161,7 @@ export function renderWalletConfig(input: WalletRenderInput): WalletConfig {
     listen: { host: '0.0.0.0', port: WALLET_PORT },
     storageDir: DATA_DIR,
     sts: { clients: sortedConnectors(input).map((c) => ({ clientId: walletClientId(c), clientSecretFile: `${STS_CLIENTS_DIR}/${c}/${WALLET_CLIENT_SECRET_KEY}` })) },
+    connectorEventKeys: [...input.connectorEventKeys].sort((a, b) => (a.connector < b.connector ? -1 : a.connector > b.connector ? 1 : 0)),
   }, `wallet of Participant ${owner.namespace}/${owner.name}`);
 }
 
@@ -211,7 +214,7 @@ export function renderWallet(input: WalletRenderInput): KubeObject[] {
         selector: { matchLabels: selector() },
         template: {
           // Credentials and client secrets are re-read from the mounted Secrets; only a configuration change
-          // (including the set of STS clients: a Connector added or removed) restarts the wallet.
+          // (including the set of STS clients and the connectors' event-signing keys) restarts the wallet.
           metadata: { labels: labels(), annotations: { [CONFIG_HASH_ANNOTATION]: createHash('sha256').update(configJson).digest('hex').slice(0, 16) } },
           spec: {
             automountServiceAccountToken: false,

@@ -13,6 +13,7 @@ export const issuerConfigName = (anchor: string) => childName(anchor, 'issuer-co
 export const signingKeySecretName = (anchor: string) => childName(anchor, 'signing-key');
 export const apiTokenSecretName = (anchor: string) => childName(anchor, 'issuer-token');
 export const trustListConfigMapName = (anchor: string) => childName(anchor, 'trust-list');
+export const issuerDataClaimName = (anchor: string) => childName(anchor, 'issuer-data');
 
 export function issuerEndpoint(anchor: string, namespace: string, clusterDomain: string): string {
   return `http://${serviceHost(issuerName(anchor), namespace, clusterDomain)}:${ISSUER_PORT}`;

@@ -1,7 +1,7 @@
 import { TrustListConfig } from '@musubi/core/service-config';
 import { FakeKubeClient } from '../../runtime/testing/index.js';
 import { HttpIssuerClient } from '../shared/issuer-client.js';
-import { CONFIG_MAP, DEPLOYMENT, SECRET, SERVICE, TRUST_ANCHOR } from '../shared/kinds.js';
+import { CONFIG_MAP, DEPLOYMENT, PERSISTENT_VOLUME_CLAIM, SECRET, SERVICE, TRUST_ANCHOR } from '../shared/kinds.js';
 import { markDeploymentAvailable, readyOf, startTestOperator, type TestOperator } from '../shared/test-operator.js';
 import { TestIssuer } from '../shared/test-issuer.js';
 import { setupTrustAnchorController } from './controller.js';
@@ -178,4 +178,26 @@ test('a spec change updates the children; deleted children come back', async () 
   await op.until('deployment restored', () => op.get(DEPLOYMENT, NS, 'jp-anchor-issuer'));
   await op.client.delete({ ...CONFIG_MAP, namespace: NS, name: 'jp-anchor-trust-list' });
   await op.until('trust list restored', () => trustList());
+});
+
+test('the issuer keeps its state on a claim that outlives the anchor unless whenDeleted is Delete', async () => {
+  await start();
+  await op.client.create(anchor('jp-anchor', { recognises: [] }));
+  const claim = await op.until('state claim', () => op.get(PERSISTENT_VOLUME_CLAIM, NS, 'jp-anchor-issuer-data'));
+  expect(claim.spec).toEqual(expect.objectContaining({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } }));
+  expect(claim.metadata.ownerReferences).toBeUndefined();
+  expect(claim.metadata.labels).toEqual(expect.objectContaining({ 'musubi.dev/owner-name': 'jp-anchor', 'app.kubernetes.io/managed-by': 'musubi-operator' }));
+  const deployment = (await op.until('deployment', () => op.get(DEPLOYMENT, NS, 'jp-anchor-issuer')))!;
+  const podSpec = (deployment.spec as { strategy: unknown; template: { spec: { volumes: Array<{ name: string }> } } });
+  expect(podSpec.strategy).toEqual({ type: 'Recreate' });
+  expect(podSpec.template.spec.volumes.find((v) => v.name === 'data')).toEqual({ name: 'data', persistentVolumeClaim: { claimName: 'jp-anchor-issuer-data' } });
+
+  // Delete: the anchor owns the claim (garbage-collected with it); back to Retain: the reference goes.
+  const live = (await get())!;
+  await op.client.update({ ...live, spec: { ...(live.spec as object), storage: { whenDeleted: 'Delete' } } });
+  await op.until('owned claim', async () => ((await op.get(PERSISTENT_VOLUME_CLAIM, NS, 'jp-anchor-issuer-data'))?.metadata.ownerReferences?.[0]?.kind === 'TrustAnchor' ? true : undefined));
+  const again = (await get())!;
+  await op.client.update({ ...again, spec: { ...(again.spec as object), storage: { whenDeleted: 'Retain' } } });
+  await op.until('retained claim', async () => ((await op.get(PERSISTENT_VOLUME_CLAIM, NS, 'jp-anchor-issuer-data'))?.metadata.ownerReferences ?? []).length === 0 ? true : undefined);
+  expect((await op.events('StorageClaimCreated')).map((e) => e.note)).toEqual([expect.stringContaining('Retain when the TrustAnchor is deleted')]);
 });

@@ -2,18 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { didWebFromUrl, generateKeyPair, type KeyPair } from '@musubi/core/trust';
 import type { PinnedJwk, RecognisedAnchor } from '@musubi/core/service-config';
 import { API_VERSION, TrustAnchorSpec, type TrustAnchor, type TrustAnchorStatus } from '../../api/v1alpha1/index.js';
-import { type KubeObject, type ReadonlyStore, type ReconcileContext, type ReconcileResult, type ResourceType } from '../../runtime/index.js';
+import { isAlreadyExists, ownerLabels, type KubeObject, type ReadonlyStore, type ReconcileContext, type ReconcileResult, type ResourceType } from '../../runtime/index.js';
 import { ChildCache, ChildRejectedError, applyOwned, ensureCreated, pruneOwned } from '../shared/children.js';
 import { ConditionSet, writeStatus } from '../shared/conditions.js';
 import { errorMessage, parseSpec, type ReconcilerContext, type Stored } from '../shared/context.js';
 import { deploymentAvailability } from '../shared/deployment.js';
 import { durationSeconds } from '../shared/duration.js';
 import type { IssuerClient } from '../shared/issuer-client.js';
-import { CONFIG_MAP, DEPLOYMENT, SECRET, SERVICE } from '../shared/kinds.js';
+import { CONFIG_MAP, DEPLOYMENT, PERSISTENT_VOLUME_CLAIM, SECRET, SERVICE } from '../shared/kinds.js';
 import type { OwnerIdentity } from '../shared/labels.js';
 import { StoredKeyError, keyPairFromSecret, publicKeyFromSecret } from './keys.js';
-import { API_TOKEN_KEY, apiTokenSecretName, issuerEndpoint, issuerName, signingKeySecretName } from './names.js';
-import { renderApiTokenSecret, renderSigningKeySecret, renderTrustAnchor } from './render.js';
+import { API_TOKEN_KEY, apiTokenSecretName, issuerDataClaimName, issuerEndpoint, issuerName, signingKeySecretName } from './names.js';
+import { renderApiTokenSecret, renderIssuerDataClaim, renderSigningKeySecret, renderTrustAnchor } from './render.js';
 
 // TrustAnchor → its VC issuer: a signing key created once and kept for the anchor's life, the issuer's
 // configuration and workload, and the trust list published for the cluster's connectors and wallets
@@ -29,7 +29,7 @@ const REQUIRED = [SIGNING_KEY_READY, RECOGNISED_ANCHORS_RESOLVED, DEPLOYMENT_AVA
 /** How often a running issuer is asked how fresh its recognised anchors are. */
 export const ISSUER_POLL_MS = 60_000;
 
-export const TRUST_ANCHOR_CHILD_TYPES: readonly ResourceType[] = [CONFIG_MAP, SECRET, DEPLOYMENT, SERVICE];
+export const TRUST_ANCHOR_CHILD_TYPES: readonly ResourceType[] = [CONFIG_MAP, SECRET, PERSISTENT_VOLUME_CLAIM, DEPLOYMENT, SERVICE];
 
 export interface TrustAnchorReconcilerDeps extends ReconcilerContext {
   anchors: ReadonlyStore<Stored<TrustAnchor>>;
@@ -94,6 +94,7 @@ export class TrustAnchorReconciler {
         owner, spec, did, endpoint, signingKey: publicKey, recognised: recognised.entries,
         dataspace: this.deps.config.dataspace, image: this.deps.config.images.issuer, imagePullPolicy: this.deps.config.images.pullPolicy,
       });
+      await this.ensureDataClaim(anchor, owner, spec);
       const applied = await applyOwned(this.deps.client, anchor, rendered.children, this.deps.children);
       await pruneOwned(this.deps.client, this.deps.children, anchor, [CONFIG_MAP, SERVICE, DEPLOYMENT], applied);
       const availability = deploymentAvailability(applied.find((c) => c.kind === 'Deployment'), `Deployment ${namespace}/${issuerName(name)}`);
@@ -109,6 +110,34 @@ export class TrustAnchorReconciler {
       conditions.set(DEPLOYMENT_AVAILABLE, 'False', 'ChildRejected', err.message);
     }
     return finish();
+  }
+
+  /**
+   * The issuer's state claim: created once and never rewritten (a claim's class and access mode are
+   * fixed, and a retained claim of an earlier anchor of this name is picked up as it is); only its
+   * owner reference follows spec.storage.whenDeleted, so deleting the anchor keeps or removes it.
+   */
+  private async ensureDataClaim(anchor: Stored<TrustAnchor>, owner: OwnerIdentity, spec: TrustAnchorSpec): Promise<void> {
+    const desired = renderIssuerDataClaim(owner, spec);
+    desired.metadata.labels = { ...desired.metadata.labels, ...ownerLabels(anchor) };
+    const ref = { ...PERSISTENT_VOLUME_CLAIM, namespace: owner.namespace, name: issuerDataClaimName(owner.name) };
+    let live = this.deps.children.get(PERSISTENT_VOLUME_CLAIM, owner.namespace, ref.name);
+    if (!live) {
+      try {
+        await this.deps.client.create(desired);
+        await this.deps.events.record(anchor, 'Normal', 'StorageClaimCreated', 'Create', `Created PersistentVolumeClaim ${ref.name} for the issuer's state (${spec.storage?.whenDeleted ?? 'Retain'} when the TrustAnchor is deleted).`);
+        return;
+      } catch (err) {
+        if (!isAlreadyExists(err)) throw err;
+        live = await this.deps.client.get(ref);
+      }
+    }
+    const others = (live.metadata.ownerReferences ?? []).filter((r) => r.uid !== owner.uid);
+    const wanted = [...others, ...(desired.metadata.ownerReferences ?? [])];
+    const owned = (refs: Array<{ uid: string }> | undefined) => (refs ?? []).some((r) => r.uid === owner.uid);
+    if (owned(live.metadata.ownerReferences) !== owned(desired.metadata.ownerReferences)) {
+      await this.deps.client.mergePatch(ref, { metadata: { ownerReferences: wanted.length > 0 ? wanted : null } });
+    }
   }
 
   /** The anchor's signing key: read from its Secret, or generated and stored once if there is none. */

@@ -4,7 +4,7 @@ import { IssuerConfig, TrustListConfig } from '@musubi/core/service-config';
 import { TrustAnchorSpec } from '../../api/v1alpha1/index.js';
 import { expectGolden } from '../../testing/golden.js';
 import { anchor } from './fixtures.js';
-import { renderTrustAnchor } from './render.js';
+import { renderIssuerDataClaim, renderTrustAnchor } from './render.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -36,4 +36,23 @@ test('the Japanese anchor recognising the EU anchor (golden)', () => {
   expect(TrustListConfig.parse(rendered.trustList).anchor.trustListURL).toBe('http://jp-anchor-issuer.dataspace.svc.cluster.local:8080/trust-list');
   // Public keys only: nothing in what is published or configured carries a private key.
   expect(JSON.stringify(rendered.children)).not.toMatch(/"d":/);
+});
+
+const owner = { apiVersion: 'musubi.dev/v1alpha1', kind: 'TrustAnchor', name: 'jp-anchor', namespace: 'dataspace', uid: 'uid-jp' };
+
+test('the issuer\'s state claim: retained by default, owned (garbage-collected) only when whenDeleted is Delete (golden)', () => {
+  const retained = renderIssuerDataClaim(owner, TrustAnchorSpec.parse(anchor('jp-anchor').spec));
+  expect(retained.metadata.ownerReferences).toBeUndefined();
+  expect(retained.spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } });
+  const deleted = renderIssuerDataClaim(owner, TrustAnchorSpec.parse({ ...(anchor('jp-anchor').spec as object), storage: { size: '5Gi', storageClassName: 'fast', whenDeleted: 'Delete' } }));
+  expect(deleted.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'TrustAnchor', name: 'jp-anchor', uid: 'uid-jp', controller: true })]);
+  expect(deleted.spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '5Gi' } }, storageClassName: 'fast' });
+  expectGolden(join(here, '__golden__', 'jp-anchor-data-claim.yaml'), [retained, deleted]);
+});
+
+test('a storage size that is not a quantity is refused naming the field', () => {
+  const result = TrustAnchorSpec.safeParse({ ...(anchor('jp-anchor').spec as object), storage: { size: 'lots' } });
+  expect(result.success).toBe(false);
+  expect(JSON.stringify(result.error?.issues)).toContain('must be a Kubernetes quantity');
+  expect(result.error?.issues[0]?.path).toEqual(['storage', 'size']);
 });

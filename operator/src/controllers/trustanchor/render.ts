@@ -9,7 +9,7 @@ import { RESTRICTED_CONTAINER_SECURITY, RESTRICTED_POD_SECURITY } from '../share
 import { durationSeconds } from '../shared/duration.js';
 import { childLabels, selectorLabels, type OwnerIdentity } from '../shared/labels.js';
 import {
-  API_TOKEN_KEY, ISSUER_PORT, PUBLIC_KEY_FILE, SIGNING_KEY_FILE, apiTokenSecretName, issuerConfigName, issuerName, signingKeySecretName, trustListConfigMapName,
+  API_TOKEN_KEY, ISSUER_PORT, PUBLIC_KEY_FILE, SIGNING_KEY_FILE, apiTokenSecretName, issuerConfigName, issuerDataClaimName, issuerName, signingKeySecretName, trustListConfigMapName,
 } from './names.js';
 
 // The pure part of the TrustAnchor controller: from the anchor, its key's public half and the resolved
@@ -103,7 +103,8 @@ export function renderTrustAnchor(input: TrustAnchorRenderInput): RenderedTrustA
     { name: 'config', configMap: { name: issuerConfigName(owner.name) } },
     { name: 'signing-key', secret: { secretName: signingKeySecretName(owner.name), items: [{ key: SIGNING_KEY_FILE, path: SIGNING_KEY_FILE }] } },
     { name: 'api-token', secret: { secretName: apiTokenSecretName(owner.name), items: [{ key: API_TOKEN_KEY, path: API_TOKEN_KEY }] } },
-    { name: 'data', emptyDir: {} },
+    // The issuer's state must outlive its pods: old credentials point at its status lists.
+    { name: 'data', persistentVolumeClaim: { claimName: issuerDataClaimName(owner.name) } },
     { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } },
   ];
   const mounts: Array<Record<string, unknown>> = [
@@ -137,6 +138,8 @@ export function renderTrustAnchor(input: TrustAnchorRenderInput): RenderedTrustA
       metadata: meta(name),
       spec: {
         replicas: spec.replicas,
+        // One writer of the state claim: the old pod goes before the new one mounts it.
+        strategy: { type: 'Recreate' },
         selector: { matchLabels: selector() },
         template: {
           // The issuer reads its configuration at start; a changed one rolls the pods.
@@ -171,6 +174,32 @@ export function renderTrustAnchor(input: TrustAnchorRenderInput): RenderedTrustA
     },
   ];
   return { issuerConfig, trustList, children };
+}
+
+export const DEFAULT_ISSUER_STORAGE = { size: '1Gi', whenDeleted: 'Retain' } as const;
+
+/**
+ * The issuer's state claim. Created once (its class and access mode cannot change afterwards); owned
+ * by the TrustAnchor — garbage-collected with it — only when spec.storage.whenDeleted is Delete.
+ */
+export function renderIssuerDataClaim(owner: OwnerIdentity, spec: TrustAnchorSpec): KubeObject {
+  const storage = spec.storage ?? DEFAULT_ISSUER_STORAGE;
+  const owned = storage.whenDeleted === 'Delete';
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: {
+      name: issuerDataClaimName(owner.name),
+      namespace: owner.namespace,
+      labels: childLabels(owner, COMPONENT),
+      ...(owned ? { ownerReferences: [{ apiVersion: owner.apiVersion, kind: owner.kind, name: owner.name, uid: owner.uid, controller: true, blockOwnerDeletion: true }] } : {}),
+    },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      resources: { requests: { storage: storage.size } },
+      ...('storageClassName' in storage && storage.storageClassName ? { storageClassName: storage.storageClassName } : {}),
+    },
+  };
 }
 
 /** The signing key Secret: created once, never rewritten (see ensureCreated). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ListenAddress, TrustedAnchor, did, filePath, objectName, url } from './common.js';
+import { ListenAddress, PinnedJwk, TrustedAnchor, did, filePath, objectName, url } from './common.js';
 
 // wallet.json, the configuration of a Participant's identity wallet: the participant's DID and key, the
 // credentials the operator obtained for it (vc+jwt files in a mounted Secret, updated in place), its
@@ -15,6 +15,22 @@ export const StsClient = z
   })
   .describe('A client allowed to obtain self-issued ID tokens (grant_type=client_credentials).');
 export type StsClient = z.infer<typeof StsClient>;
+
+/**
+ * The public key a connector of the participant signs its change events with. The wallet lists it in
+ * the participant's DID document as <participant did>#<kid>, for assertions only: a connector's key
+ * speaks for the participant's events, never authenticates as the participant.
+ */
+export const ConnectorEventKey = z
+  .strictObject({
+    connector: objectName.describe('The Connector holding the private key (in its own Secret, never given to the wallet).'),
+    key: PinnedJwk.describe('The public JWK; kid is the fragment of its verification method id.'),
+  })
+  .describe('A connector\'s event-signing key, published in the participant\'s DID document under assertionMethod.');
+export type ConnectorEventKey = z.infer<typeof ConnectorEventKey>;
+
+/** A verification method fragment: what follows '#' in <did>#<kid>. */
+const FRAGMENT = /^[A-Za-z0-9._~-]+$/;
 
 export const WalletConfig = z
   .strictObject({
@@ -49,6 +65,14 @@ export const WalletConfig = z
       })
       .optional()
       .describe('The Secure Token Service and its clients (the participant\'s connectors); without it the wallet issues no ID tokens.'),
+    connectorEventKeys: z.array(ConnectorEventKey).max(64).default([]).superRefine((keys, ctx) => {
+      const seen = new Set<string>();
+      keys.forEach(({ key }, i) => {
+        if (!FRAGMENT.test(key.kid)) ctx.addIssue({ code: 'custom', path: [i, 'key', 'kid'], message: `kid ${JSON.stringify(key.kid.slice(0, 100))} must be a bare fragment (letters, digits, ".", "_", "~", "-"); the wallet prefixes the participant DID` });
+        if (seen.has(key.kid)) ctx.addIssue({ code: 'custom', path: [i, 'key', 'kid'], message: `kid ${key.kid} is listed twice; each connector key needs its own kid` });
+        seen.add(key.kid);
+      });
+    }).describe('Keys the participant\'s connectors sign change events with; listed in the DID document under assertionMethod only.'),
   })
   .describe('Configuration of a Musubi participant wallet.');
 export type WalletConfig = z.infer<typeof WalletConfig>;

@@ -27,6 +27,7 @@ export const TRUST_ERROR_REASONS = [
   'UnknownContext',
   'DidResolutionFailed',
   'InsecureTransport',
+  'TrustListUnavailable',
   'InvalidCredentialSubject',
   'BrokenChain',
   'UntrustedIssuer',

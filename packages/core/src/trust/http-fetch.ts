@@ -1,5 +1,6 @@
 // The one way the trust library reaches the network (DID documents, status lists, trust lists): HTTPS
-// only, plain HTTP only to loopback hosts when the caller allows it (local runs and tests), no
+// only, plain HTTP only to loopback hosts when the caller allows it (local runs and tests) — and, for
+// signed trust lists only, to in-cluster Services (see fetchVerifiedTrustList for why) — no
 // redirects (a redirect could move a did:web lookup to another host), a deadline and a size cap
 // enforced while reading, so a slow or huge response cannot pin memory or a worker.
 import { TrustError, type TrustErrorReason, describeError } from './errors.js';
@@ -12,8 +13,36 @@ export function isLoopbackHost(hostname: string): boolean {
   return LOOPBACK_HOSTS.has(hostname.toLowerCase());
 }
 
+/**
+ * Whether `hostname` names an in-cluster Service (`<service>.<namespace>.svc` or
+ * `<service>.<namespace>.svc.cluster.local`), which only the cluster's DNS resolves and only the
+ * cluster network carries. Other cluster domains are not guessed: `….svc.<anything>` could be a public name.
+ */
+export function isClusterServiceHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  const base = host.endsWith('.svc.cluster.local') ? host.slice(0, -'.svc.cluster.local'.length) : host.endsWith('.svc') ? host.slice(0, -'.svc'.length) : undefined;
+  if (base === undefined) return false;
+  const labels = base.split('.');
+  return labels.length === 2 && labels.every((label) => /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(label));
+}
+
+/**
+ * Which plain-HTTP hosts a fetch may reach besides HTTPS ones. `cluster-service` is only for documents
+ * whose integrity does not rest on the transport — signed trust lists verified against pinned keys
+ * (see fetchVerifiedTrustList) — and is deliberately not offered to callers outside this package.
+ */
+export interface TransportAllowance {
+  allowHttpLoopback: boolean;
+  allowHttpClusterService?: boolean;
+}
+
 /** Refuse a URL the library must not fetch: anything but HTTPS, except HTTP to loopback when allowed. */
 export function assertFetchableUrl(url: string, allowHttpLoopback: boolean, reason: TrustErrorReason = 'InsecureTransport'): URL {
+  return assertTransport(url, { allowHttpLoopback }, reason);
+}
+
+/** assertFetchableUrl with the package-internal allowances (not exported from the package). */
+export function assertTransport(url: string, allowance: TransportAllowance, reason: TrustErrorReason = 'InsecureTransport'): URL {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -22,8 +51,9 @@ export function assertFetchableUrl(url: string, allowHttpLoopback: boolean, reas
   }
   if (parsed.username || parsed.password) throw new TrustError(reason, `refusing ${parsed.host}: URLs with credentials are not fetched`);
   if (parsed.protocol === 'https:') return parsed;
+  if (parsed.protocol === 'http:' && allowance.allowHttpClusterService && isClusterServiceHost(parsed.hostname)) return parsed;
   if (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname)) {
-    if (allowHttpLoopback) return parsed;
+    if (allowance.allowHttpLoopback) return parsed;
     throw new TrustError(reason, `refusing plain HTTP to ${parsed.host}: HTTP is allowed only for loopback hosts and only when allowHttpLoopback is set`);
   }
   throw new TrustError(reason, `refusing ${parsed.protocol}//${parsed.host}: only HTTPS is fetched (plain HTTP only for 127.0.0.1, ::1 and localhost when allowHttpLoopback is set)`);
@@ -32,6 +62,8 @@ export function assertFetchableUrl(url: string, allowHttpLoopback: boolean, reas
 export interface BoundedFetchOptions {
   fetch?: FetchLike;
   allowHttpLoopback?: boolean;
+  /** Plain HTTP to in-cluster Services: only for signed documents verified against pinned keys. */
+  allowHttpClusterService?: boolean;
   maxBytes: number;
   timeoutMs: number;
   accept: string;
@@ -42,7 +74,7 @@ export interface BoundedFetchOptions {
 
 /** GET a URL and return the body as text, within the size and time limits. */
 export async function fetchTextBounded(url: string, options: BoundedFetchOptions): Promise<string> {
-  const target = assertFetchableUrl(url, options.allowHttpLoopback ?? false);
+  const target = assertTransport(url, { allowHttpLoopback: options.allowHttpLoopback ?? false, allowHttpClusterService: options.allowHttpClusterService ?? false });
   const doFetch: FetchLike = options.fetch ?? ((u, init) => fetch(u, init));
   const signal = AbortSignal.timeout(options.timeoutMs);
   let response: Response;

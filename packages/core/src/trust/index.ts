@@ -8,7 +8,7 @@ export {
   type Curve, type JoseAlg, type KeyAlgorithmInput, type JoseKeys, type KeyPair, type PrivateJwk, type PublicJwk, type VerificationKey,
 } from './keys.js';
 export { multibaseToPublicJwk, publicJwkToMultibase } from './multikey.js';
-export { assertFetchableUrl, isLoopbackHost, type FetchLike } from './http-fetch.js';
+export { assertFetchableUrl, isClusterServiceHost, isLoopbackHost, type FetchLike } from './http-fetch.js';
 export {
   DID_CONTEXT_V1, JWS_2020_CONTEXT_V1, MULTIKEY_CONTEXT_V1, LocalDidRegistry, buildDidDocument, chainDidResolvers,
   createDidWebResolver, didWebFromUrl, didWebToUrl, parseDidDocument, parseDidWeb,
@@ -55,7 +55,9 @@ export {
   type AnchorConfig, type AttributeMapping, type MappedIdentifiers, type PinnedJwk, type RecognisedAnchorConfig,
   type RegistrationProperty, type TrustStoreInput, type TrustedAnchor,
 } from './trust-store.js';
-export { TRUST_LIST_TYPE, issueTrustList, trustStoreFromTrustList, verifyTrustList, type RecognisedAnchorEntry, type TrustList, type TrustListInput } from './trust-list.js';
+export {
+  TRUST_LIST_TYPE, fetchVerifiedTrustList, issueTrustList, trustStoreFromTrustList, verifyTrustList, type FetchTrustListOptions, type RecognisedAnchorEntry, type TrustList, type TrustListInput,
+} from './trust-list.js';
 export {
   GENESIS_HASH, TransparencyLog, assertChain, entryHash, verifyChain,
   type ChainVerdict, type TransparencyEvent, type TransparencyLogEntry, type TransparencyLogOptions,

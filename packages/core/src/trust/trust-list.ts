@@ -10,6 +10,7 @@ import { splitDidUrl } from './key-resolver.js';
 import type { KeyPair } from './keys.js';
 import { TrustStore, type AnchorConfig, type AttributeMapping, type PinnedJwk, type RecognisedAnchorConfig } from './trust-store.js';
 import { systemClock, type Clock } from './time.js';
+import { fetchTextBounded, type FetchLike } from './http-fetch.js';
 
 export const TRUST_LIST_TYPE = 'TrustListCredential';
 
@@ -116,6 +117,45 @@ export async function verifyTrustList(jwt: string, pinned: AnchorConfig, options
     validUntil: new Date(verified.credential.validUntil),
     announcedKeys: anchorKeys,
   };
+}
+
+export interface FetchTrustListOptions {
+  fetch?: FetchLike;
+  /** Plain HTTP to loopback hosts (local runs and tests). */
+  allowHttpLoopback?: boolean;
+  timeoutMs: number;
+  maxBytes?: number;
+  clock?: Clock;
+}
+
+/**
+ * Fetch an anchor's signed trust list and verify it against the keys pinned for that anchor; returns
+ * the signed text with its verified content.
+ *
+ * Transport: HTTPS, plain HTTP to loopback when allowed, and plain HTTP to in-cluster Services
+ * (`<svc>.<ns>.svc[.cluster.local]`), which is where the operator points one in-cluster anchor at
+ * another's issuer. That exception is safe here, and only here, because nothing this function returns
+ * rests on the transport: the list is public data, its integrity and origin come from a signature
+ * checked against keys pinned out of band (the TrustAnchor spec, or the in-cluster anchor's published
+ * keys the operator pins), and its freshness from its own validUntil — a man in the middle can withhold
+ * or replay a still-valid list, which TLS to an in-cluster Service would not prevent either, but not
+ * forge one. Everything else — did:web resolution, status lists, any non-cluster host — stays HTTPS-only,
+ * because there the transport is what vouches for the document.
+ */
+export async function fetchVerifiedTrustList(url: string, pinned: AnchorConfig, options: FetchTrustListOptions): Promise<{ jwt: string; list: TrustList }> {
+  const jwt = (
+    await fetchTextBounded(url, {
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      allowHttpLoopback: options.allowHttpLoopback ?? false,
+      allowHttpClusterService: true,
+      maxBytes: options.maxBytes ?? 256 * 1024,
+      timeoutMs: options.timeoutMs,
+      accept: 'application/vc+jwt, application/jwt',
+      failure: 'TrustListUnavailable',
+      what: `trust list of ${pinned.did}`,
+    })
+  ).trim();
+  return { jwt, list: await verifyTrustList(jwt, pinned, options.clock ? { clock: options.clock } : {}) };
 }
 
 /** The TrustStore a verifier uses, from its anchor's verified trust list. */
