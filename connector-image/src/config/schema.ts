@@ -137,7 +137,7 @@ export const ConnectorConfigSchema = z.strictObject({
   }).prefault({}),
   notifications: z.strictObject({
     signingKeyFile: filePath.optional().describe(
-      'Private JWK of a key of participant.did that its DID document lists under assertionMethod (e.g. the participant key Secret the wallet uses); signs the change events this connector sends as provider. Without it, subscriptions to its offers are refused.',
+      'Private JWK of this connector\'s own event-signing key, which its participant\'s DID document lists under assertionMethod as <did>#<kid> (the operator creates it per Connector); signs the change events this connector sends as provider. Without it, subscriptions to its offers are refused.',
     ),
     pollIntervalSeconds: z.number().int().min(1).max(86_400).default(60).describe('How often the sources of subscribed offers are checked for changes (file content digest, HTTP ETag or Last-Modified).'),
     maxSubscriptionsPerAgreement: z.number().int().min(1).max(100).default(8),
