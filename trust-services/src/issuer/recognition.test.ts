@@ -33,6 +33,8 @@ describe('recognised-anchor refresh', () => {
   afterEach(async () => {
     manager?.stop();
     for (const stop of stops.splice(0)) await stop();
+    // A slot no issuer was started on still listens (answering 503); an open socket keeps jest alive.
+    for (const slot of [own, other]) if (slot.server.server.listening) await slot.server.close();
   });
 
   test('an anchor not yet serving is retried with backoff, not after a whole interval, and turns Fresh once it serves', async () => {
