@@ -3,9 +3,8 @@
 // legal-person credential from a trusted anchor. Every DSP request carries a self-issued ID token from
 // the caller's wallet; the receiving connector has its own wallet wrap the grant into an ID token for
 // the caller's credential service, fetches the presentation and verifies it, as in a dataspace.
-import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { once } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,12 +18,12 @@ import { DcpCallerAuthenticator, StsCallerCredentials, credentialServicePresenta
 import { TestWallet } from '../identity/test-wallet.test-support.js';
 import { silentLogger } from '../observability/logger.js';
 import { OfferBook } from '../policy/offer-book.js';
+import { writeRandomFile } from '../testing/payload.js';
 import { SqlConnectorStore } from '../store/sql-store.js';
 import { openSqliteDriver } from '../store/sqlite-driver.js';
 import type { ConnectorStore } from '../store/store.js';
 
 const ANCHOR = 'did:web:anchor.jp.example';
-const MiB = 1024 * 1024;
 const outbound = { allowHttp: true, allowPrivateNetwork: true };
 
 export interface BenchParticipant {
@@ -52,19 +51,6 @@ async function freePort(): Promise<number> {
   const address = server.address();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return typeof address === 'object' && address ? address.port : 0;
-}
-
-async function writeRandomFile(path: string, bytes: number): Promise<string> {
-  const hash = createHash('sha256');
-  const out = createWriteStream(path);
-  for (let written = 0; written < bytes; written += MiB) {
-    const block = randomBytes(Math.min(MiB, bytes - written));
-    hash.update(block);
-    if (!out.write(block)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-  return hash.digest('hex');
 }
 
 async function legalPerson(anchorKey: KeyPair, subject: string, legalName: string): Promise<string> {

@@ -4,10 +4,10 @@
 // next to a plain loopback HTTP transfer of the same file measured in the same run.
 // Run: npx tsc -b && node connector-image/dist/bench/main.js [negotiations=200] [concurrency=8] [payloadMiB=100]
 // Progress goes to stderr, results to stdout.
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { digestBody } from '../testing/payload.js';
 import { startBenchDataspace, type BenchDataspace, type BenchParticipant } from './dataspace.js';
 
 const MiB = 1024 * 1024;
@@ -84,16 +84,8 @@ async function negotiationsPerSecond(space: BenchDataspace): Promise<{ completed
 
 /** Reads a response body to its end, hashing it as an application would check it; the bytes and the seconds it took. */
 async function consume(response: Response, began: number): Promise<{ bytes: number; sha256: string; seconds: number }> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    hash.update(value);
-    bytes += value.length;
-  }
-  return { bytes, sha256: hash.digest('hex'), seconds: (performance.now() - began) / 1000 };
+  const { bytes, sha256 } = await digestBody(response);
+  return { bytes, sha256, seconds: (performance.now() - began) / 1000 };
 }
 
 async function plainLoopback(space: BenchDataspace): Promise<number> {

@@ -3,11 +3,10 @@
 // reader abandons half-way and a push whose source breaks off leave both transfers in a state from
 // which the data is then delivered whole; a push over the consumer's limit is refused for good.
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { once } from 'node:events';
+import { digestBody, writeRandomFile } from '../testing/payload.js';
 import { TestDataspace, compiledPolicy, eventually, type TestConnector } from '../testing/harness.test-support.js';
 
 const PROVIDER = 'did:web:maker.example.jp';
@@ -20,19 +19,6 @@ const MAX_GROWTH = BULK_BYTES / 2;
 const open = compiledPolicy('dataspace/open', [{ action: 'use', constraints: [] }]);
 
 type Json = Record<string, unknown>;
-
-async function writeRandomFile(path: string, bytes: number): Promise<string> {
-  const hash = createHash('sha256');
-  const out = createWriteStream(path);
-  for (let written = 0; written < bytes; written += MiB) {
-    const block = randomBytes(Math.min(MiB, bytes - written));
-    hash.update(block);
-    if (!out.write(block)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-  return hash.digest('hex');
-}
 
 /** Runs `work` while sampling the process's resident set size; the peak growth over the start. */
 async function peakRssGrowth<T>(work: () => Promise<T>): Promise<{ result: T; growth: number }> {
@@ -49,25 +35,6 @@ async function peakRssGrowth<T>(work: () => Promise<T>): Promise<{ result: T; gr
   } finally {
     clearInterval(sampler);
   }
-}
-
-/** Reads a management data response to its end, hashing it; never holds more than a chunk. */
-async function digestResponse(response: Response, stopAfter?: number, abort?: AbortController): Promise<{ bytes: number; sha256: string }> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    hash.update(value);
-    bytes += value.length;
-    if (stopAfter !== undefined && bytes >= stopAfter) {
-      abort?.abort();
-      await reader.cancel().catch(() => undefined);
-      break;
-    }
-  }
-  return { bytes, sha256: hash.digest('hex') };
 }
 
 describe('streamed transfers on 127.0.0.1', () => {
@@ -151,7 +118,7 @@ describe('streamed transfers on 127.0.0.1', () => {
       const response = await data(consumer, started.localPid as string);
       expect(response.status).toBe(200);
       expect(response.headers.get('content-length')).toBe(String(BULK_BYTES));
-      return digestResponse(response);
+      return digestBody(response);
     });
     expect(result).toEqual({ bytes: BULK_BYTES, sha256: bulkSha });
     expect(growth).toBeLessThan(MAX_GROWTH);
@@ -169,7 +136,7 @@ describe('streamed transfers on 127.0.0.1', () => {
       const response = await data(consumer, completed.localPid as string);
       expect(response.status).toBe(200);
       expect(response.headers.get('repr-digest')).toBe(`sha-256=:${Buffer.from(bulkSha, 'hex').toString('base64')}:`);
-      return digestResponse(response);
+      return digestBody(response);
     });
     expect(result).toEqual({ bytes: BULK_BYTES, sha256: bulkSha });
     expect(growth).toBeLessThan(MAX_GROWTH);
@@ -181,14 +148,14 @@ describe('streamed transfers on 127.0.0.1', () => {
     const agreementId = await agreementFor(consumer, 'bulk');
     const started = await transfer(consumer, agreementId, 'HttpData-PULL', ['STARTED', 'TERMINATED']);
     const abort = new AbortController();
-    const partial = await digestResponse(await data(consumer, started.localPid as string, abort.signal), 10 * MiB, abort);
+    const partial = await digestBody(await data(consumer, started.localPid as string, abort.signal), { stopAfter: 10 * MiB, abort });
     expect(partial.bytes).toBeLessThan(BULK_BYTES);
     const providerPid = (await provider.manage('GET', '/transfers?role=provider')).json as unknown as Json[];
     const mine = providerPid.find((t) => t.consumerPid === started.localPid)?.localPid as string;
     await eventually(() => auditEvents(provider, mine), (events) => events.includes('transfer.data-serve-interrupted'), 'the provider to audit the broken pull');
     expect((await consumer.manage('GET', `/transfers/${encodeURIComponent(started.localPid as string)}`)).json.state).toBe('STARTED');
     expect((await provider.manage('GET', `/transfers/${encodeURIComponent(mine)}`)).json.state).toBe('STARTED');
-    const again = await digestResponse(await data(consumer, started.localPid as string));
+    const again = await digestBody(await data(consumer, started.localPid as string));
     expect(again).toEqual({ bytes: BULK_BYTES, sha256: bulkSha });
   }, 120_000);
 
@@ -198,7 +165,7 @@ describe('streamed transfers on 127.0.0.1', () => {
     expect(completed.state).toBe('COMPLETED');
     expect(backendRequests).toBeGreaterThanOrEqual(2);
     const response = await data(consumer, completed.localPid as string);
-    expect(await digestResponse(response)).toEqual({ bytes: flaky.length, sha256: flakySha });
+    expect(await digestBody(response)).toEqual({ bytes: flaky.length, sha256: flakySha });
     const received = (await auditEvents(consumer, completed.localPid as string)).filter((e) => e === 'transfer.data-received');
     expect(received).toHaveLength(1);
     const providerSide = ((await provider.manage('GET', '/transfers?role=provider')).json as unknown as Json[]).find((t) => t.consumerPid === completed.localPid) as Json;
