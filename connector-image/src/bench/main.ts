@@ -7,7 +7,7 @@
 import { createReadStream } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { digestBody } from '../testing/payload.js';
+import { digestBody, peakRssGrowth } from '../testing/payload.js';
 import { startBenchDataspace, type BenchDataspace, type BenchParticipant } from './dataspace.js';
 
 const MiB = 1024 * 1024;
@@ -138,20 +138,6 @@ async function push(space: BenchDataspace, agreementId: string): Promise<{ secon
   return { seconds, readBack: (await readData(space, pid)).seconds };
 }
 
-async function peakRssGrowth<T>(work: () => Promise<T>): Promise<{ result: T; growthMiB: number }> {
-  const start = process.memoryUsage().rss;
-  let peak = start;
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 5);
-  try {
-    const result = await work();
-    return { result, growthMiB: (Math.max(peak, process.memoryUsage().rss) - start) / MiB };
-  } finally {
-    clearInterval(sampler);
-  }
-}
-
 async function main(): Promise<void> {
   progress(`writing a ${PAYLOAD_BYTES / MiB} MiB payload and starting two connectors with their wallets on 127.0.0.1`);
   const space = await startBenchDataspace({ bulkBytes: PAYLOAD_BYTES });
@@ -188,11 +174,11 @@ async function main(): Promise<void> {
       baseline.push(await plainLoopback(space));
       const pulled = await peakRssGrowth(() => pull(space, agreementId));
       pulls.push(pulled.result);
-      pullGrowth = Math.max(pullGrowth, pulled.growthMiB);
+      pullGrowth = Math.max(pullGrowth, pulled.growth / MiB);
       const pushed = await peakRssGrowth(() => push(space, agreementId));
       pushes.push(pushed.result.seconds);
       readBacks.push(pushed.result.readBack);
-      pushGrowth = Math.max(pushGrowth, pushed.growthMiB);
+      pushGrowth = Math.max(pushGrowth, pushed.growth / MiB);
       const small = await startTransfer(space, smallAgreement, 'HttpData-PUSH');
       overheads.push(performance.now() - small.began);
     }

@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { digestBody, writeRandomFile } from '../testing/payload.js';
+import { digestBody, peakRssGrowth, writeRandomFile } from '../testing/payload.js';
 import { TestDataspace, compiledPolicy, eventually, type TestConnector } from '../testing/harness.test-support.js';
 
 const PROVIDER = 'did:web:maker.example.jp';
@@ -19,23 +19,6 @@ const MAX_GROWTH = BULK_BYTES / 2;
 const open = compiledPolicy('dataspace/open', [{ action: 'use', constraints: [] }]);
 
 type Json = Record<string, unknown>;
-
-/** Runs `work` while sampling the process's resident set size; the peak growth over the start. */
-async function peakRssGrowth<T>(work: () => Promise<T>): Promise<{ result: T; growth: number }> {
-  const start = process.memoryUsage().rss;
-  let peak = start;
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 5);
-
-  try {
-    const result = await work();
-    peak = Math.max(peak, process.memoryUsage().rss);
-    return { result, growth: peak - start };
-  } finally {
-    clearInterval(sampler);
-  }
-}
 
 describe('streamed transfers on 127.0.0.1', () => {
   let space: TestDataspace;

@@ -1,5 +1,5 @@
-// Large payloads for the streaming tests and the benchmark: a random file written a block at a time, and
-// a response body read to its end while hashing it, so neither side ever holds the whole payload.
+// Large payloads for the streaming tests and the benchmark: a random file written a block at a time, a
+// response body read to its end while hashing it, and the memory a transfer costs while it runs.
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
@@ -40,4 +40,20 @@ export async function digestBody(response: Response, options: { stopAfter?: numb
     }
   }
   return { bytes, sha256: hash.digest('hex') };
+}
+
+/** Runs `work` while sampling the process's resident set size every 5 ms; the peak growth over the start, in bytes. */
+export async function peakRssGrowth<T>(work: () => Promise<T>): Promise<{ result: T; growth: number }> {
+  const start = process.memoryUsage().rss;
+  let peak = start;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 5);
+  try {
+    const result = await work();
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { result, growth: peak - start };
+  } finally {
+    clearInterval(sampler);
+  }
 }
